@@ -1,0 +1,239 @@
+package io.realtime.domain;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * Who receives what: the live connections of this node, indexed by id, user, role and topic,
+ * each carrying a handle of the caller's choosing (the core keeps its session object there).
+ *
+ * <p>Threading: every method is thread-safe and lock-free; lookups see a weakly consistent
+ * view, as {@link ConcurrentHashMap} iteration does. Finding the recipients of a target costs
+ * time proportional to the recipients, never to all connections (except for a broadcast,
+ * whose recipients are all connections). Removing a connection removes every trace of it,
+ * even when a subscribe to it races the removal.
+ *
+ * @param <H> the per-connection handle routing delivers to
+ */
+public final class RoutingTable<H> {
+  private final Map<ConnectionId, Entry<H>> byId = new ConcurrentHashMap<>();
+  private final Map<UserId, Set<Entry<H>>> byUser = new ConcurrentHashMap<>();
+  private final Map<String, Set<Entry<H>>> byRole = new ConcurrentHashMap<>();
+  private final Map<TopicName, Set<Entry<H>>> byTopic = new ConcurrentHashMap<>();
+
+  /** Registers a connection; its id must not be registered already. */
+  public void add(Connection connection, H handle) {
+    Entry<H> entry = new Entry<>(connection, handle);
+    if (byId.putIfAbsent(connection.id(), entry) != null) {
+      throw new IllegalStateException("connection already registered: " + connection.id());
+    }
+    index(byUser, connection.user(), entry);
+    for (String role : connection.roles()) {
+      index(byRole, role, entry);
+    }
+  }
+
+  /** Replaces a connection's value (a token refresh), re-indexing its roles. */
+  public boolean update(Connection refreshed) {
+    Entry<H> entry = byId.get(refreshed.id());
+    if (entry == null) {
+      return false;
+    }
+    Connection old = entry.connection;
+    entry.connection = refreshed;
+    for (String role : refreshed.roles()) {
+      if (!old.roles().contains(role)) {
+        index(byRole, role, entry);
+      }
+    }
+    for (String role : old.roles()) {
+      if (!refreshed.roles().contains(role)) {
+        unindex(byRole, role, entry);
+      }
+    }
+    if (entry.removed) { // a removal raced the refresh: take back what we added
+      for (String role : refreshed.roles()) {
+        unindex(byRole, role, entry);
+      }
+    }
+    return true;
+  }
+
+  /** Unregisters a connection and all its subscriptions; its handle, if it was registered. */
+  public Optional<H> remove(ConnectionId id) {
+    Entry<H> entry = byId.remove(id);
+    if (entry == null) {
+      return Optional.empty();
+    }
+    entry.removed = true;
+    Connection connection = entry.connection;
+    unindex(byUser, connection.user(), entry);
+    for (String role : connection.roles()) {
+      unindex(byRole, role, entry);
+    }
+    for (TopicName topic : entry.topics) {
+      unindex(byTopic, topic, entry);
+    }
+    entry.topics.clear();
+    return Optional.of(entry.handle);
+  }
+
+  /** Subscribes a registered connection; false if it is not registered or already subscribed. */
+  public boolean subscribe(ConnectionId id, TopicName topic) {
+    Entry<H> entry = byId.get(id);
+    if (entry == null || !entry.topics.add(topic)) {
+      return false;
+    }
+    index(byTopic, topic, entry);
+    if (entry.removed) { // remove() may have iterated topics before our add
+      unindex(byTopic, topic, entry);
+      return false;
+    }
+    return true;
+  }
+
+  /** Unsubscribes; false if the connection was not subscribed to the topic. */
+  public boolean unsubscribe(ConnectionId id, TopicName topic) {
+    Entry<H> entry = byId.get(id);
+    if (entry == null || !entry.topics.remove(topic)) {
+      return false;
+    }
+    unindex(byTopic, topic, entry);
+    return true;
+  }
+
+  /**
+   * Hands every recipient of {@code target} to {@code recipient}; returns how many there were.
+   * A connection registered or removed meanwhile may or may not be included.
+   */
+  public int forEachRecipient(Target target, Consumer<? super H> recipient) {
+    if (target instanceof Target.Broadcast) {
+      int n = 0;
+      for (Entry<H> entry : byId.values()) {
+        recipient.accept(entry.handle);
+        n++;
+      }
+      return n;
+    }
+    if (target instanceof Target.Connection c) {
+      Entry<H> entry = byId.get(c.id());
+      if (entry == null) {
+        return 0;
+      }
+      recipient.accept(entry.handle);
+      return 1;
+    }
+    Set<Entry<H>> entries;
+    if (target instanceof Target.User u) {
+      entries = byUser.get(u.id());
+    } else if (target instanceof Target.Role r) {
+      entries = byRole.get(r.name());
+    } else if (target instanceof Target.Topic t) {
+      entries = byTopic.get(t.name());
+    } else {
+      throw new AssertionError(target);
+    }
+    if (entries == null) {
+      return 0;
+    }
+    int n = 0;
+    for (Entry<H> entry : entries) {
+      recipient.accept(entry.handle);
+      n++;
+    }
+    return n;
+  }
+
+  /** The recipients of {@code target}, collected (for tests and admin tools, not the hot path). */
+  public List<H> recipients(Target target) {
+    List<H> out = new ArrayList<>();
+    forEachRecipient(target, out::add);
+    return out;
+  }
+
+  public Optional<Connection> connection(ConnectionId id) {
+    Entry<H> entry = byId.get(id);
+    return entry == null ? Optional.empty() : Optional.of(entry.connection);
+  }
+
+  public Optional<H> handle(ConnectionId id) {
+    Entry<H> entry = byId.get(id);
+    return entry == null ? Optional.empty() : Optional.of(entry.handle);
+  }
+
+  /** The topics a connection is subscribed to; empty if it is not registered. */
+  public Set<TopicName> topicsOf(ConnectionId id) {
+    Entry<H> entry = byId.get(id);
+    return entry == null ? Set.of() : Collections.unmodifiableSet(entry.topics);
+  }
+
+  public boolean isSubscribed(ConnectionId id, TopicName topic) {
+    Entry<H> entry = byId.get(id);
+    return entry != null && entry.topics.contains(topic);
+  }
+
+  /** Every handle, for drain and heartbeats. */
+  public void forEach(Consumer<? super H> action) {
+    for (Entry<H> entry : byId.values()) {
+      action.accept(entry.handle);
+    }
+  }
+
+  public int connectionCount() {
+    return byId.size();
+  }
+
+  public int userCount() {
+    return byUser.size();
+  }
+
+  public int topicCount() {
+    return byTopic.size();
+  }
+
+  /** How many connections the user holds on this node. */
+  public int connectionsOf(UserId user) {
+    Set<Entry<H>> entries = byUser.get(user);
+    return entries == null ? 0 : entries.size();
+  }
+
+  public int subscriberCount(TopicName topic) {
+    Set<Entry<H>> entries = byTopic.get(topic);
+    return entries == null ? 0 : entries.size();
+  }
+
+  private static <K, H> void index(Map<K, Set<Entry<H>>> index, K key, Entry<H> entry) {
+    index.compute(key, (k, set) -> {
+      Set<Entry<H>> s = set == null ? ConcurrentHashMap.newKeySet() : set;
+      s.add(entry);
+      return s;
+    });
+  }
+
+  private static <K, H> void unindex(Map<K, Set<Entry<H>>> index, K key, Entry<H> entry) {
+    // compute keeps add and remove of one key atomic, so an emptied set never swallows an add
+    index.computeIfPresent(key, (k, set) -> {
+      set.remove(entry);
+      return set.isEmpty() ? null : set;
+    });
+  }
+
+  /** Identity-equal on purpose: sets of entries hold each registration once. */
+  private static final class Entry<H> {
+    volatile Connection connection;
+    final H handle;
+    final Set<TopicName> topics = ConcurrentHashMap.newKeySet();
+    volatile boolean removed;
+
+    Entry(Connection connection, H handle) {
+      this.connection = connection;
+      this.handle = handle;
+    }
+  }
+}
