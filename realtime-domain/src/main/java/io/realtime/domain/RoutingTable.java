@@ -37,6 +37,12 @@ public final class RoutingTable<H> {
     for (String role : connection.roles()) {
       index(byRole, role, entry);
     }
+    if (entry.removed) { // a remove() saw the id before we indexed it: take back what we added
+      unindex(byUser, connection.user(), entry);
+      for (String role : connection.roles()) {
+        unindex(byRole, role, entry);
+      }
+    }
   }
 
   /** Replaces a connection's value (a token refresh), re-indexing its roles. */

@@ -31,11 +31,16 @@ public record StreamPosition(long offset, String epoch) implements Comparable<St
     if (dash <= 0 || dash == id.length() - 1 || id.indexOf('-', dash + 1) >= 0) {
       return Optional.empty();
     }
+    for (int i = 0; i < dash; i++) { // digits only, no sign, no leading zero: one text per id
+      char c = id.charAt(i);
+      if (c < '0' || c > '9' || (i == 0 && c == '0' && dash > 1)) {
+        return Optional.empty();
+      }
+    }
     try {
       long offset = Long.parseLong(id, 0, dash, 10);
-      return offset < 0 ? Optional.empty()
-          : Optional.of(new StreamPosition(offset, id.substring(dash + 1)));
-    } catch (NumberFormatException e) {
+      return Optional.of(new StreamPosition(offset, id.substring(dash + 1)));
+    } catch (NumberFormatException e) { // more digits than a long holds
       return Optional.empty();
     }
   }

@@ -21,12 +21,15 @@ public record TokenBucket(double rate, double burst, double tokens, long atNanos
 
   /** The bucket after refilling up to {@code nowNanos} and taking one token if there is one. */
   public Take take(long nowNanos) {
-    double elapsedSeconds = Math.max(0, nowNanos - atNanos) / 1e9;
+    // a clock stepping back refills nothing, and the bucket keeps its later reading so that
+    // stepping forward again does not count the same time twice
+    long at = Math.max(atNanos, nowNanos);
+    double elapsedSeconds = (at - atNanos) / 1e9;
     double available = Math.min(burst, tokens + elapsedSeconds * rate);
     if (available >= 1) {
-      return new Take(true, new TokenBucket(rate, burst, available - 1, nowNanos));
+      return new Take(true, new TokenBucket(rate, burst, available - 1, at));
     }
-    return new Take(false, new TokenBucket(rate, burst, available, nowNanos));
+    return new Take(false, new TokenBucket(rate, burst, available, at));
   }
 
   /** The outcome of {@link #take}: whether a token was granted, and the bucket after. */

@@ -25,12 +25,13 @@ public record TopicPattern(String value) {
 
   /** Whether {@code topic} is allowed to {@code user} by this pattern. */
   public boolean matches(TopicName topic, UserId user) {
-    String resolved = value.contains(SUBJECT) ? value.replace(SUBJECT, user.value()) : value;
+    // the wildcard is read off the pattern before {sub} is filled in, so a user id that ends
+    // in '*' stays plain text and can never widen what the pattern allows
+    boolean prefix = value.endsWith("*");
+    String fixed = prefix ? value.substring(0, value.length() - 1) : value;
+    String resolved = fixed.contains(SUBJECT) ? fixed.replace(SUBJECT, user.value()) : fixed;
     String name = topic.value();
-    if (resolved.endsWith("*")) {
-      return name.startsWith(resolved.substring(0, resolved.length() - 1));
-    }
-    return name.equals(resolved);
+    return prefix ? name.startsWith(resolved) : name.equals(resolved);
   }
 
   @Override

@@ -40,6 +40,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongSupplier;
 
 /**
  * Connections from open to close: welcome, every client frame of PROTOCOL.md section 3,
@@ -56,6 +57,7 @@ public final class ConnectionService implements OpenConnectionUseCase, DrainConn
   private final Scheduler scheduler;
   private final IdGenerator ids;
   private final Clock clock;
+  private final LongSupplier ticker;
   private final RealtimeEvents events;
   private final CoreSettings settings;
   private final int queueLimitHint;
@@ -64,8 +66,8 @@ public final class ConnectionService implements OpenConnectionUseCase, DrainConn
   ConnectionService(RoutingTable<ConnectionSession> routes, FrameCodec codec,
       AuthenticateUseCase auth, PublishService publisher, TopicHistory history,
       PresenceStore presence, Map<String, ClientMessageHandler> handlers, Scheduler scheduler,
-      IdGenerator ids, Clock clock, RealtimeEvents events, CoreSettings settings,
-      int queueLimitHint) {
+      IdGenerator ids, Clock clock, LongSupplier ticker, RealtimeEvents events,
+      CoreSettings settings, int queueLimitHint) {
     this.routes = routes;
     this.codec = codec;
     this.auth = auth;
@@ -76,6 +78,7 @@ public final class ConnectionService implements OpenConnectionUseCase, DrainConn
     this.scheduler = scheduler;
     this.ids = ids;
     this.clock = clock;
+    this.ticker = ticker;
     this.events = events;
     this.settings = settings;
     this.queueLimitHint = queueLimitHint;
@@ -394,9 +397,9 @@ public final class ConnectionService implements OpenConnectionUseCase, DrainConn
     events.messageDropped(session.connection(), DropReason.CLOSED);
   }
 
+  /** Monotonic time for heartbeats and rate buckets: wall-clock steps must not move them. */
   long nanoTime() {
-    Instant now = clock.instant();
-    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    return ticker.getAsLong();
   }
 
   static List<UserId> sorted(Set<UserId> users) {

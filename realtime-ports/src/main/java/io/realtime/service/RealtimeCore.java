@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 
 /**
  * One node's core, assembled from its driven ports: the composition root for embedding the
@@ -68,7 +69,8 @@ public final class RealtimeCore implements AutoCloseable {
     publisher = new PublishService(
         routes, b.codec, history, b.backplane, b.ids, b.clock, b.events);
     connections = new ConnectionService(routes, b.codec, authentication, publisher, history,
-        b.presence, b.handlers, scheduler, b.ids, b.clock, b.events, b.settings, b.queueLimit);
+        b.presence, b.handlers, scheduler, b.ids, b.clock, b.ticker, b.events, b.settings,
+        b.queueLimit);
     admin = new AdminService(routes, connections, b.presence);
     backplane = b.backplane;
     backplane.start(publisher::deliverLocally);
@@ -133,6 +135,7 @@ public final class RealtimeCore implements AutoCloseable {
     private final TokenVerifier verifier;
     private CoreSettings settings = CoreSettings.defaults();
     private Clock clock = Clock.systemUTC();
+    private LongSupplier ticker = System::nanoTime;
     private Scheduler scheduler;
     private IdGenerator ids = new RandomIdGenerator();
     private Backplane backplane = new InProcessBackplane();
@@ -155,6 +158,12 @@ public final class RealtimeCore implements AutoCloseable {
 
     public Builder clock(Clock value) {
       clock = Objects.requireNonNull(value);
+      return this;
+    }
+
+    /** Monotonic nanoseconds for heartbeats and rate limits; {@link System#nanoTime} by default. */
+    public Builder ticker(LongSupplier value) {
+      ticker = Objects.requireNonNull(value);
       return this;
     }
 

@@ -40,6 +40,7 @@ public final class CoreFixture implements AutoCloseable {
   public CoreFixture(Consumer<RealtimeCore.Builder> adjust) {
     RealtimeCore.Builder builder = RealtimeCore.builder(codec, verifier)
         .clock(clock)
+        .ticker(clock::nanos)
         .scheduler(scheduler)
         .events(events)
         .history(new InMemoryTopicHistory(100, Duration.ofSeconds(300), clock));
