@@ -1,0 +1,134 @@
+package io.realtime.app;
+
+import io.realtime.adapter.web.RealtimeServer;
+import io.realtime.app.config.ConfigException;
+import io.realtime.app.config.ConfigParser;
+import io.realtime.app.config.RealtimeConfig;
+import io.realtime.app.wiring.DaggerJettyComponent;
+import io.realtime.app.wiring.ServerComponent;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts a realtime server from the environment and flags (PROTOCOL.md section 7), and drains
+ * it on SIGTERM: {@code /health} turns 503, new connections get 503 {@code shutting_down}, open
+ * ones close with 1001 after their queued frames, and the process exits within the drain time.
+ */
+public final class Main {
+  /** Exit status for a configuration the server refuses. */
+  public static final int CONFIG_ERROR = 2;
+
+  private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    int status = run(System.getenv(), args, System.out, System.err);
+    if (status != 0) {
+      System.exit(status);
+    }
+  }
+
+  /** Starts the server and returns 0 once it runs, or an exit status when it cannot start. */
+  static int run(Map<String, String> env, String[] args, PrintStream out, PrintStream err) {
+    if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+      out.print("realtime: a WebSocket messaging server\n\n" + ConfigParser.usage());
+      return 0;
+    }
+    RealtimeConfig config;
+    try {
+      config = ConfigParser.parse(env, args);
+    } catch (ConfigException e) {
+      err.println("realtime: invalid configuration:");
+      e.problems().forEach(p -> err.println("  - " + p));
+      return CONFIG_ERROR;
+    }
+    Running running;
+    try {
+      running = start(config);
+    } catch (RuntimeException e) {
+      err.println("realtime: cannot start: " + e.getMessage());
+      log.error("server.start_failed error={}", e.toString(), e);
+      return 1;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(running::stop, "realtime-shutdown"));
+    return 0;
+  }
+
+  /** Builds the graph of the configured transport and starts it. */
+  public static Running start(RealtimeConfig config) {
+    ServerComponent component = switch (config.transport()) {
+      case JETTY -> DaggerJettyComponent.factory().create(config);
+      case UNDERTOW -> throw new IllegalStateException(
+          "REALTIME_TRANSPORT=undertow is not wired in this build yet");
+    };
+    RealtimeServer server = component.server();
+    server.start();
+    log.info("server.started transport={} host={} port={} mode={} backplane={}",
+        server.transport(), config.host(), server.port(), config.devMode() ? "dev" : "jwt",
+        config.backplane().name().toLowerCase(Locale.ROOT));
+    if (config.devMode()) {
+      log.warn("server.dev_mode reason=\"no JWT key configured\" "
+          + "tokens=\"POST /dev/token, signed with an ephemeral key\" demo=/ "
+          + "warning=\"do not expose this server: anyone can mint tokens\"");
+    }
+    return new Running(component);
+  }
+
+  /** A started server; {@link #stop} drains it once, then releases the core and keys. */
+  public static final class Running implements AutoCloseable {
+    private final ServerComponent component;
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    Running(ServerComponent component) {
+      this.component = component;
+    }
+
+    public int port() {
+      return component.server().port();
+    }
+
+    public ServerComponent component() {
+      return component;
+    }
+
+    /** Drains within the configured time, then stops; later calls wait for the first. */
+    public void stop() {
+      if (!stopping.compareAndSet(false, true)) {
+        awaitStopped();
+        return;
+      }
+      long started = System.nanoTime();
+      try {
+        log.info("server.draining timeoutSeconds={}", component.config().drainTimeout().toSeconds());
+        boolean clean = component.server().drainAndStop(component.config().drainTimeout());
+        component.core().close();
+        component.verifier().close();
+        log.info("server.stopped clean={} tookMillis={}", clean,
+            (System.nanoTime() - started) / 1_000_000);
+      } finally {
+        stopped.countDown();
+      }
+    }
+
+    private void awaitStopped() {
+      try {
+        stopped.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    @Override
+    public void close() {
+      stop();
+    }
+  }
+}

@@ -1,0 +1,97 @@
+package io.realtime.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.realtime.app.config.ConfigException;
+import io.realtime.app.config.ConfigParser;
+import io.realtime.app.config.RealtimeConfig;
+import io.realtime.app.config.Transport;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigParserTest {
+  private static final String SECRET = "0123456789abcdef0123456789abcdef";
+
+  @Test
+  void defaultsAreTheProtocolsEmbeddedDefaults() {
+    RealtimeConfig c = ConfigParser.parse(Map.of(), new String[0]);
+    assertEquals(Transport.JETTY, c.transport());
+    assertEquals("0.0.0.0", c.host());
+    assertEquals(8080, c.port());
+    assertTrue(c.devMode());
+    assertEquals(Duration.ofSeconds(5), c.clockSkew());
+    assertEquals(16, c.maxConnectionsPerUser());
+    assertEquals(100_000, c.maxConnections());
+    assertEquals(50, c.clientRate());
+    assertEquals(100, c.clientBurst());
+    assertEquals(1000, c.historySize());
+    assertEquals(Duration.ofSeconds(300), c.historyAge());
+    assertEquals(Duration.ofSeconds(20), c.drainTimeout());
+    assertEquals(65536, c.maxFrameBytes());
+    assertEquals(1024, c.sendQueue());
+    assertEquals(Duration.ofSeconds(30), c.heartbeat());
+    assertEquals(List.of(), c.allowedOrigins());
+  }
+
+  @Test
+  void flagsMatchVariablesAndWinOverThem() {
+    RealtimeConfig c = ConfigParser.parse(
+        Map.of("REALTIME_PORT", "9000", "REALTIME_TRANSPORT", "undertow",
+            "REALTIME_JWT_SECRET", SECRET),
+        new String[] {"--port=9100", "--allowed-origins=https://a.example, https://b.example"});
+    assertEquals(9100, c.port());
+    assertEquals(Transport.UNDERTOW, c.transport());
+    assertFalse(c.devMode());
+    assertEquals(List.of("https://a.example", "https://b.example"), c.allowedOrigins());
+  }
+
+  @Test
+  void shortSecretIsRefusedNamingTheVariable() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ConfigParser.parse(Map.of("REALTIME_JWT_SECRET", "tenbytes!!"), new String[0]));
+    assertTrue(e.getMessage().contains("REALTIME_JWT_SECRET"), e.getMessage());
+    assertTrue(e.getMessage().contains("--jwt-secret"), e.getMessage());
+    assertTrue(e.getMessage().contains("got 10"), e.getMessage());
+    assertFalse(e.getMessage().contains("tenbytes"), "the secret itself is never printed");
+  }
+
+  @Test
+  void everyProblemIsReportedAtOnce() {
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigParser.parse(
+        Map.of("REALTIME_PORT", "eighty", "REALTIME_TRANSPORT", "netty"),
+        new String[] {"--heartbeat-seconds=0", "--nonsense=1", "stray"}));
+    assertEquals(5, e.problems().size(), e.getMessage());
+    assertTrue(e.getMessage().contains("REALTIME_PORT"));
+    assertTrue(e.getMessage().contains("REALTIME_TRANSPORT"));
+    assertTrue(e.getMessage().contains("REALTIME_HEARTBEAT_SECONDS"));
+    assertTrue(e.getMessage().contains("--nonsense"));
+  }
+
+  @Test
+  void onlyOneKindOfKeyMayBeConfigured() {
+    assertThrows(ConfigException.class, () -> ConfigParser.parse(Map.of(
+        "REALTIME_JWT_SECRET", SECRET, "REALTIME_JWT_JWKS_URL", "https://idp.example/jwks"),
+        new String[0]));
+  }
+
+  @Test
+  void missingPublicKeyFileIsNamed() {
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigParser.parse(
+        Map.of("REALTIME_JWT_PUBLIC_KEY", "/nonexistent/key.pem"), new String[0]));
+    assertTrue(e.getMessage().contains("REALTIME_JWT_PUBLIC_KEY"));
+  }
+
+  @Test
+  void toStringHidesSecrets() {
+    RealtimeConfig c = ConfigParser.parse(
+        Map.of("REALTIME_JWT_SECRET", SECRET, "REALTIME_API_KEY", "very-secret-api-key"),
+        new String[0]);
+    assertFalse(c.toString().contains(SECRET));
+    assertFalse(c.toString().contains("very-secret-api-key"));
+  }
+}

@@ -1,0 +1,191 @@
+package io.realtime.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.realtime.adapter.jwt.HmacTokenIssuer;
+import io.realtime.adapter.jwt.KeySource;
+import io.realtime.adapter.jwt.TokenClaims;
+import io.realtime.app.config.ConfigParser;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+class MainTest {
+  private static final String SECRET = "0123456789abcdef0123456789abcdef";
+  private static final String API_KEY = "test-api-key-123";
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @Test
+  void configurationErrorExitsNonZeroNamingTheVariable() {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status = Main.run(Map.of("REALTIME_JWT_SECRET", "short"), new String[0],
+        new PrintStream(new ByteArrayOutputStream()), new PrintStream(err));
+    assertEquals(Main.CONFIG_ERROR, status);
+    String text = err.toString(StandardCharsets.UTF_8);
+    assertTrue(text.contains("REALTIME_JWT_SECRET"), text);
+    assertTrue(!text.contains("short\n") && !text.contains("'short'"), "secret not echoed");
+  }
+
+  @Test
+  void helpListsEveryVariable() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    assertEquals(0, Main.run(Map.of(), new String[] {"--help"}, new PrintStream(out),
+        new PrintStream(new ByteArrayOutputStream())));
+    String text = out.toString(StandardCharsets.UTF_8);
+    for (String v : List.of("REALTIME_TRANSPORT", "REALTIME_PORT", "REALTIME_JWT_SECRET",
+        "REALTIME_SEND_QUEUE", "REALTIME_HEARTBEAT_SECONDS", "REALTIME_BACKPLANE")) {
+      assertTrue(text.contains(v), v);
+    }
+  }
+
+  @Test
+  void startedServerWelcomesDeliversAndExposesMetrics() throws Exception {
+    var config = ConfigParser.parse(Map.of("REALTIME_JWT_SECRET", SECRET,
+        "REALTIME_API_KEY", API_KEY, "REALTIME_HOST", "127.0.0.1"), new String[] {"--port=0"});
+    try (Main.Running running = Main.start(config)) {
+      String token = new HmacTokenIssuer(KeySource.Secret.utf8(SECRET))
+          .issue(TokenClaims.of("alice").withRoles(Set.of("admin")));
+      Frames frames = new Frames();
+      WebSocket ws = http.newWebSocketBuilder()
+          .subprotocols("realtime.v1", "bearer." + token)
+          .buildAsync(URI.create("ws://127.0.0.1:" + running.port() + "/ws"), frames)
+          .get(10, TimeUnit.SECONDS);
+      assertEquals("realtime.v1", ws.getSubprotocol());
+      assertTrue(frames.next().contains("\"type\":\"welcome\""));
+
+      HttpResponse<String> published = http.send(HttpRequest.newBuilder(
+              URI.create("http://127.0.0.1:" + running.port() + "/api/v1/messages"))
+          .header("Authorization", "Bearer " + API_KEY)
+          .POST(HttpRequest.BodyPublishers.ofString("{\"target\":{\"kind\":\"user\",\"value\":"
+              + "\"alice\"},\"type\":\"notification\",\"payload\":{\"message\":\"New order\"}}"))
+          .build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(202, published.statusCode(), published.body());
+      assertTrue(published.body().contains("\"recipients\":1"), published.body());
+      String delivered = frames.next();
+      assertTrue(delivered.contains("\"type\":\"notification\""), delivered);
+      assertTrue(delivered.contains("\"payload\":{\"message\":\"New order\"}"), delivered);
+
+      String metrics = http.send(HttpRequest.newBuilder(
+              URI.create("http://127.0.0.1:" + running.port() + "/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      for (String name : List.of("realtime_connections_active ",
+          "realtime_connections_opened_total ", "realtime_connections_closed_total{",
+          "realtime_messages_delivered_total{route=\"user\"} 1.0",
+          "realtime_messages_dropped_total{", "realtime_auth_failures_total{")) {
+        assertTrue(metrics.contains(name), "metrics lack " + name);
+      }
+      ws.abort();
+    }
+  }
+
+  /** The real process: SIGTERM drains, the client sees 1001, the process exits in time. */
+  @Test
+  void sigtermDrainsWith1001AndExits() throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        Main.class.getName(), "--port=0", "--host=127.0.0.1", "--drain-seconds=5")
+        .redirectErrorStream(true);
+    pb.environment().put("REALTIME_JWT_SECRET", SECRET);
+    Process process = pb.start();
+    try {
+      BufferedReader out = new BufferedReader(
+          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      int port = awaitPort(out);
+      String token = new HmacTokenIssuer(KeySource.Secret.utf8(SECRET))
+          .issue(TokenClaims.of("bob"));
+      Frames frames = new Frames();
+      http.newWebSocketBuilder().header("Authorization", "Bearer " + token)
+          .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws"), frames)
+          .get(10, TimeUnit.SECONDS);
+      assertTrue(frames.next().contains("welcome"));
+      process.destroy(); // SIGTERM
+      assertEquals(1001, frames.closeCode.get(10, TimeUnit.SECONDS));
+      assertTrue(process.waitFor(15, TimeUnit.SECONDS), "process exits within the drain time");
+      drain(out);
+    } finally {
+      process.destroyForcibly();
+    }
+  }
+
+  private static int awaitPort(BufferedReader out) throws Exception {
+    Pattern started = Pattern.compile("server\\.started transport=\\S+ host=\\S+ port=(\\d+)");
+    List<String> seen = new ArrayList<>();
+    CompletableFuture<Integer> port = CompletableFuture.supplyAsync(() -> {
+      try {
+        for (String line; (line = out.readLine()) != null && seen.size() < 200; ) {
+          seen.add(line);
+          Matcher m = started.matcher(line);
+          if (m.find()) {
+            return Integer.parseInt(m.group(1));
+          }
+        }
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException(e);
+      }
+      throw new IllegalStateException("no server.started line in " + seen);
+    });
+    return port.get(30, TimeUnit.SECONDS);
+  }
+
+  private static void drain(BufferedReader out) {
+    CompletableFuture.runAsync(() -> out.lines().forEach(l -> { }));
+  }
+
+  /** Collects text frames and the close code; bounded waits only. */
+  static final class Frames implements WebSocket.Listener {
+    private final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
+    private final StringBuilder partial = new StringBuilder();
+    final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+
+    @Override
+    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+      partial.append(data);
+      if (last) {
+        texts.add(partial.toString());
+        partial.setLength(0);
+      }
+      ws.request(1);
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+      closeCode.complete(statusCode);
+      return null;
+    }
+
+    @Override
+    public void onError(WebSocket ws, Throwable error) {
+      closeCode.completeExceptionally(error);
+    }
+
+    String next() throws InterruptedException {
+      String frame = texts.poll(10, TimeUnit.SECONDS);
+      assertNotNull(frame, "no frame within 10 s");
+      return frame;
+    }
+  }
+}
