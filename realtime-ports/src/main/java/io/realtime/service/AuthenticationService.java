@@ -43,7 +43,12 @@ public final class AuthenticationService implements AuthenticateUseCase {
     if (!(verified instanceof TokenCheck.Valid valid)) {
       return verified;
     }
-    UserCheck user = directory.review(valid.principal());
+    UserCheck user;
+    try {
+      user = directory.review(valid.principal());
+    } catch (RuntimeException e) { // a failing user module keeps users out: fail closed
+      return new TokenCheck.Invalid(AuthFailure.USER_REJECTED, "the user could not be checked");
+    }
     if (user instanceof UserCheck.Allowed allowed) {
       return new TokenCheck.Valid(allowed.principal());
     }

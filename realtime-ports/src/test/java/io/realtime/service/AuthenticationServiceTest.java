@@ -38,6 +38,15 @@ class AuthenticationServiceTest {
   }
 
   @Test
+  void aThrowingUserModuleKeepsTheUserOut() {
+    var auth = new AuthenticationService(verifier, p -> {
+      throw new IllegalStateException("directory down");
+    }, events);
+    var invalid = assertInstanceOf(TokenCheck.Invalid.class, auth.authenticate("good"));
+    assertEquals(AuthFailure.USER_REJECTED, invalid.reason());
+  }
+
+  @Test
   void aThrowingVerifierIsARefusalNotACrash() {
     var auth = new AuthenticationService(t -> {
       throw new IllegalStateException("bug");
