@@ -1,0 +1,200 @@
+package io.realtime.adapter.jetty;
+
+import io.realtime.adapter.web.HandshakeDecision;
+import io.realtime.adapter.web.HandshakeRequest;
+import io.realtime.adapter.web.HttpResponse;
+import io.realtime.adapter.web.RealtimeServer;
+import io.realtime.adapter.web.WebAdapter;
+import io.realtime.adapter.web.WebSettings;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandler;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Invocable.InvocationType;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
+import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The realtime node on Jetty 12 (core API, no servlets): {@code /ws} upgrades decided by the
+ * web adapter before they happen (refusals are plain HTTP answers with a JSON body), every
+ * other path served by the web adapter's HTTP routes, all on one port.
+ *
+ * <pre>{@code
+ * try (RealtimeServer server = new JettyRealtimeServer(web)) {
+ *   server.start();
+ *   ...
+ * }
+ * }</pre>
+ *
+ * <p>Limits from {@link WebSettings}: text and binary messages up to {@code maxFrameBytes}
+ * (Jetty closes larger ones with 1009), idle timeout of three heartbeats (the core's heartbeat
+ * closes silent peers sooner), and a bound on frames Jetty itself queues per socket as a
+ * safety net behind the web adapter's {@code OutboundQueue}.
+ *
+ * <p>Threading: lifecycle methods are for one thread; upgrades and requests run on Jetty's
+ * pool. No Jetty type appears in this class's public API.
+ */
+public final class JettyRealtimeServer implements RealtimeServer {
+  /**
+   * Frames Jetty may hold per socket: one message in flight from the outbound queue, plus
+   * pings and the close frame, with room to spare.
+   */
+  static final int MAX_OUTGOING_FRAMES = 16;
+
+  private static final Logger log = LoggerFactory.getLogger(JettyRealtimeServer.class);
+
+  private final WebAdapter web;
+  private final WebSettings settings;
+  private final Server server;
+  private final ServerConnector connector;
+  private final GracefulHandler graceful;
+  private final AtomicBoolean started = new AtomicBoolean();
+  private final AtomicBoolean stopped = new AtomicBoolean();
+  private volatile boolean serving;
+
+  public JettyRealtimeServer(WebAdapter web) {
+    this.web = Objects.requireNonNull(web, "web");
+    this.settings = web.settings();
+    QueuedThreadPool threads = new QueuedThreadPool(200, 8);
+    threads.setName("realtime-jetty");
+    server = new Server(threads);
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false); // no product banner in every answer
+    // topics may hold '/': /api/v1/presence/chat%2Froom must reach the routes, which decode the
+    // raw path themselves (every transport passes it raw); nothing here maps paths to files
+    http.setUriCompliance(UriCompliance.DEFAULT.with("realtime",
+        UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR));
+    connector = new ServerConnector(server, new HttpConnectionFactory(http));
+    connector.setHost(settings.host());
+    connector.setPort(settings.port());
+    connector.setIdleTimeout(settings.idleTimeout().toMillis());
+    server.addConnector(connector);
+    server.setStopTimeout(0); // drainAndStop does the waiting: idle keep-alives must not hold it
+
+    ContextHandler context = new ContextHandler("/");
+    WebSocketUpgradeHandler upgrades = WebSocketUpgradeHandler.from(server, context, c -> {
+      c.setMaxTextMessageSize(settings.maxFrameBytes());
+      c.setMaxBinaryMessageSize(settings.maxFrameBytes());
+      c.setMaxFrameSize(settings.maxFrameBytes());
+      c.setIdleTimeout(settings.idleTimeout());
+      c.setMaxOutgoingFrames(MAX_OUTGOING_FRAMES);
+      c.setInvocationType(InvocationType.BLOCKING); // the handshake may wait on a key fetch
+      c.addMapping("/ws", this::upgrade);
+    });
+    upgrades.setHandler(new JettyHttpHandler(web, settings.maxRequestBytes()));
+    context.setHandler(upgrades);
+    graceful = new GracefulHandler(context); // counts HTTP requests in flight, for the drain
+    server.setHandler(graceful);
+  }
+
+  @Override
+  public void start() {
+    if (!started.compareAndSet(false, true)) {
+      throw new IllegalStateException("already started");
+    }
+    try {
+      server.start();
+    } catch (Exception e) {
+      stopQuietly();
+      throw new IllegalStateException(
+          "cannot start Jetty on " + settings.host() + ":" + settings.port() + ": " + e, e);
+    }
+    serving = true;
+    log.info("server.started transport=jetty host={} port={}", settings.host(), port());
+  }
+
+  @Override
+  public int port() {
+    return connector.getLocalPort();
+  }
+
+  @Override
+  public String transport() {
+    return "jetty";
+  }
+
+  @Override
+  public boolean drainAndStop(Duration timeout) {
+    if (!stopped.compareAndSet(false, true)) {
+      return true;
+    }
+    if (!serving) { // never served: nothing to drain, and the core is left alone
+      return true;
+    }
+    log.info("server.draining transport=jetty connections={} timeoutMs={}",
+        web.openSockets(), timeout.toMillis());
+    long deadline = System.nanoTime() + timeout.toNanos();
+    web.drain();
+    boolean clean = web.awaitSocketsClosed(timeout);
+    clean &= requestsFinished(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+    stopQuietly();
+    log.info("server.stopped transport=jetty clean={}", clean);
+    return clean;
+  }
+
+  @Override
+  public void close() {
+    drainAndStop(settings.drainTimeout());
+  }
+
+  /** Jetty's WebSocketCreator: accept with an endpoint, or write the refusal and return null. */
+  private Object upgrade(ServerUpgradeRequest request, ServerUpgradeResponse response,
+      Callback callback) {
+    try {
+      HandshakeDecision decision = web.handshake(new HandshakeRequest(
+          request.getHttpURI().getPath(), JettyExchange.query(request),
+          JettyExchange.headers(request), JettyExchange.remoteAddress(request)));
+      if (decision instanceof HandshakeDecision.Accept accept) {
+        if (!accept.subprotocol().isEmpty()) {
+          response.setAcceptedSubProtocol(accept.subprotocol());
+        }
+        return new JettyWebSocketEndpoint(web, accept);
+      }
+      JettyExchange.write(response, ((HandshakeDecision.Refuse) decision).toResponse(), callback);
+      return null;
+    } catch (RuntimeException e) { // never throw into Jetty: answer in protocol terms
+      log.error("ws.upgrade_failed transport=jetty error={}", e.toString(), e);
+      JettyExchange.write(response, HttpResponse.error(500, "internal_error",
+          "the server failed on this request"), callback);
+      return null;
+    }
+  }
+
+  /** Stops taking HTTP requests and waits for those in flight; false if some were still running. */
+  private boolean requestsFinished(Duration timeout) {
+    try {
+      graceful.shutdown().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (ExecutionException e) {
+      log.warn("server.graceful_failed transport=jetty error={}", e.toString());
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private void stopQuietly() {
+    try {
+      server.stop();
+    } catch (Exception e) {
+      log.warn("server.stop_failed transport=jetty error={}", e.toString());
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package io.realtime.adapter.jetty;
+
+import io.realtime.adapter.web.HandshakeDecision;
+import io.realtime.adapter.web.WebAdapter;
+import io.realtime.adapter.web.WebSocketBridge;
+import java.nio.ByteBuffer;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Jetty's listener for one accepted socket: maps each callback onto the shared
+ * {@link WebSocketBridge}. Public only because Jetty reaches listener methods through method
+ * handles; it is not part of this module's API (made by {@link JettyRealtimeServer}).
+ *
+ * <p>Threading: Jetty calls the message callbacks one at a time; close and error may come from
+ * another thread, even before {@link #onWebSocketOpen} has finished. No callback throws.
+ */
+public final class JettyWebSocketEndpoint implements Session.Listener.AutoDemanding {
+  private static final Logger log = LoggerFactory.getLogger(JettyWebSocketEndpoint.class);
+
+  private final WebAdapter web;
+  private final HandshakeDecision.Accept accepted;
+  private volatile WebSocketBridge bridge;
+  private volatile boolean closedEarly;
+
+  JettyWebSocketEndpoint(WebAdapter web, HandshakeDecision.Accept accepted) {
+    this.web = web;
+    this.accepted = accepted;
+  }
+
+  @Override
+  public void onWebSocketOpen(Session session) {
+    try {
+      WebSocketBridge b = web.connect(accepted, new JettyFrameSink(session));
+      bridge = b;
+      if (closedEarly) { // the socket went away while the core was opening it
+        b.onClose(1006, "closed during open");
+      }
+    } catch (RuntimeException e) {
+      log.error("ws.open_failed transport=jetty error={}", e.toString(), e);
+      session.close(1011, "server error", Callback.NOOP);
+    }
+  }
+
+  @Override
+  public void onWebSocketText(String message) {
+    WebSocketBridge b = bridge;
+    if (b != null) {
+      b.onText(message);
+    }
+  }
+
+  @Override
+  public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
+    try {
+      WebSocketBridge b = bridge;
+      if (b != null) {
+        b.onBinary();
+      }
+    } finally {
+      callback.succeed(); // releases the buffer and, auto-demanding, asks for the next frame
+    }
+  }
+
+  @Override
+  public void onWebSocketPong(ByteBuffer payload) {
+    WebSocketBridge b = bridge;
+    if (b != null) {
+      b.onPong();
+    }
+  }
+
+  @Override
+  public void onWebSocketClose(int statusCode, String reason, Callback callback) {
+    try {
+      closedEarly = true;
+      WebSocketBridge b = bridge;
+      if (b != null) {
+        b.onClose(statusCode, reason);
+      }
+    } finally {
+      callback.succeed();
+    }
+  }
+
+  @Override
+  public void onWebSocketError(Throwable cause) {
+    closedEarly = true;
+    WebSocketBridge b = bridge;
+    if (b != null) {
+      b.onError(cause);
+    }
+  }
+}

@@ -1,0 +1,795 @@
+package io.realtime.tck;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.realtime.adapter.web.RealtimeServer;
+import io.realtime.adapter.web.WebAdapter;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The wire contract (PROTOCOL.md sections 1 to 6) checked against a real server on loopback,
+ * with real clients: the JDK WebSocket and HTTP clients, and a raw socket where a test must
+ * see exact bytes or misbehave. A transport runs it by extending this class:
+ *
+ * <pre>{@code
+ * class JettyConformanceTest extends TransportConformanceSuite {
+ *   @Override protected RealtimeServer newServer(WebAdapter web) {
+ *     return new JettyRealtimeServer(web);
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>Every wait is bounded; nothing sleeps. Whatever a test starts is stopped after it.
+ */
+public abstract class TransportConformanceSuite {
+  /** The bound on every wait for something that should happen. */
+  protected static final Duration WAIT = Duration.ofSeconds(5);
+
+  private final List<AutoCloseable> started = Collections.synchronizedList(new ArrayList<>());
+  protected final HttpClient http = HttpClient.newBuilder()
+      .connectTimeout(Duration.ofSeconds(5)).build();
+
+  /** The transport under test, serving {@code web}; not started yet. */
+  protected abstract RealtimeServer newServer(WebAdapter web);
+
+  @AfterEach
+  void stopEverything() {
+    List<AutoCloseable> all = new ArrayList<>(started);
+    Collections.reverse(all);
+    for (AutoCloseable c : all) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        // best effort: the next test gets a fresh server on a fresh port anyway
+      }
+    }
+    started.clear();
+  }
+
+  // --- helpers ---
+
+  protected RunningServer start() {
+    return start(ServerSpec.defaults());
+  }
+
+  protected RunningServer start(ServerSpec spec) {
+    RunningServer server = RunningServer.start(spec, this::newServer);
+    started.add(server);
+    return server;
+  }
+
+  protected <T extends AutoCloseable> T track(T closeable) {
+    started.add(closeable);
+    return closeable;
+  }
+
+  protected ApiClient api(RunningServer server) {
+    return new ApiClient(http, server);
+  }
+
+  /** A connected client whose welcome has been read. */
+  protected record Client(RecordingSocket socket, JsonNode welcome) {
+    public String id() {
+      return welcome.path("connectionId").asText();
+    }
+
+    public void send(String frame) {
+      socket.send(frame);
+    }
+
+    public JsonNode next() {
+      return socket.nextFrame(WAIT);
+    }
+
+    public JsonNode next(String type) {
+      return socket.nextFrame(type, WAIT);
+    }
+  }
+
+  /** Connects with {@code Authorization: Bearer token} and reads the welcome. */
+  protected Client connect(RunningServer server, String token) {
+    return connect(server, "", b -> b.header("Authorization", "Bearer " + token));
+  }
+
+  protected Client connect(RunningServer server, String query, Consumer<WebSocket.Builder> setup) {
+    RecordingSocket socket = track(RecordingSocket.open(http, server.ws(query), setup));
+    JsonNode welcome = socket.nextFrame("welcome", WAIT);
+    return new Client(socket, welcome);
+  }
+
+  protected RecordingSocket.Refused refused(RunningServer server, String query,
+      Consumer<WebSocket.Builder> setup) {
+    return RecordingSocket.refused(http, server.ws(query), setup);
+  }
+
+  private static void assertRefusal(RecordingSocket.Refused r, int status, String error) {
+    assertEquals(status, r.status(), r.body());
+    JsonNode body = r.json();
+    assertEquals(error, body.path("error").asText(), r.body());
+    assertFalse(body.path("message").asText().isBlank(), "a human message: " + r.body());
+  }
+
+  /** Publishes a broadcast marker and checks it is the next frame of each client. */
+  private void assertNextIsMarker(ApiClient api, int n, Client... clients) {
+    ApiClient.Reply reply = api.publish("broadcast", null, "marker", String.valueOf(n));
+    assertEquals(202, reply.status(), reply.body());
+    for (Client c : clients) {
+      JsonNode frame = c.next();
+      assertEquals("marker", frame.path("type").asText(), "client " + c.id() + " got " + frame);
+      assertEquals(n, frame.path("payload").asInt());
+    }
+  }
+
+  // --- section 1: connecting ---
+
+  @Nested
+  class Connecting {
+    @Test
+    void welcomeIsTheFirstFrame() {
+      RunningServer s = start();
+      Client c = connect(s, s.tokens().user("alice").roles("admin", "dev").sign());
+      assertFalse(c.id().isBlank());
+      assertEquals("alice", c.welcome().path("userId").asText());
+      assertEquals("[\"admin\",\"dev\"]", c.welcome().path("roles").toString());
+      assertEquals(30, c.welcome().path("heartbeatSeconds").asInt());
+    }
+
+    @Test
+    void tokenInTheSubprotocolListIsAnsweredWithRealtimeV1() {
+      RunningServer s = start();
+      String token = s.tokens().user("alice").sign();
+      Client c = connect(s, "", b -> b.subprotocols("realtime.v1", "bearer." + token));
+      assertEquals("realtime.v1", c.socket().subprotocol());
+      assertEquals("alice", c.welcome().path("userId").asText());
+    }
+
+    @Test
+    void tokenInTheQueryIsAccepted() {
+      RunningServer s = start();
+      Client c = connect(s, "?token=" + s.tokens().user("alice").sign(), b -> { });
+      assertEquals("alice", c.welcome().path("userId").asText());
+    }
+
+    @Test
+    void headerWinsOverSubprotocolWhichWinsOverQuery() {
+      RunningServer s = start();
+      String alice = s.tokens().user("alice").sign();
+      String bob = s.tokens().user("bob").sign();
+      String carol = s.tokens().user("carol").sign();
+      Client first = connect(s, "?token=" + carol, b -> b.header("Authorization", "Bearer " + alice)
+          .subprotocols("realtime.v1", "bearer." + bob));
+      assertEquals("alice", first.welcome().path("userId").asText());
+      Client second = connect(s, "?token=" + carol,
+          b -> b.subprotocols("realtime.v1", "bearer." + bob));
+      assertEquals("bob", second.welcome().path("userId").asText());
+    }
+
+    @Test
+    void noTokenIs401WithJsonAndBearerChallenge() {
+      RunningServer s = start();
+      RecordingSocket.Refused r = refused(s, "", b -> { });
+      assertRefusal(r, 401, "unauthorized");
+      RawHttp.Response raw = RawHttp.get(s.port(), "/ws", RawHttp.upgradeHeaders());
+      assertEquals(401, raw.status());
+      assertTrue(raw.header("Content-Type").startsWith("application/json"));
+      assertTrue(raw.header("WWW-Authenticate").startsWith("Bearer"), raw.headers().toString());
+      assertEquals("unauthorized", raw.json().path("error").asText());
+    }
+
+    @Test
+    void badSignatureAndExpiredTokensAre401() {
+      RunningServer s = start();
+      String forged = s.tokens().user("alice").forged();
+      assertRefusal(refused(s, "?token=" + forged, b -> { }), 401, "unauthorized");
+      String expired = s.tokens().user("alice").expiresIn(Duration.ofHours(-1)).sign();
+      RecordingSocket.Refused r =
+          refused(s, "", b -> b.header("Authorization", "Bearer " + expired));
+      assertRefusal(r, 401, "unauthorized");
+      assertTrue(r.json().path("message").asText().contains("expired"), r.body());
+      assertFalse(r.body().contains(expired), "the token is never echoed");
+    }
+
+    @Test
+    void originNotOnTheAllowListIs403() {
+      RunningServer s = start(ServerSpec.defaults()
+          .web(w -> w.withAllowedOrigins(Set.of("https://app.example"))));
+      String token = s.tokens().user("alice").sign();
+      assertRefusal(refused(s, "?token=" + token, b -> b.header("Origin", "https://evil.example")),
+          403, "forbidden_origin");
+      connect(s, "?token=" + token, b -> b.header("Origin", "https://app.example"));
+      connect(s, "?token=" + token, b -> { }); // no Origin: not a browser
+    }
+
+    @Test
+    void perUserCapIs429() {
+      RunningServer s = start(ServerSpec.defaults().web(w -> w.withMaxConnectionsPerUser(2)));
+      String alice = s.tokens().user("alice").sign();
+      connect(s, alice);
+      connect(s, alice);
+      assertRefusal(refused(s, "?token=" + alice, b -> { }), 429, "too_many_connections");
+      connect(s, s.tokens().user("bob").sign());
+    }
+
+    @Test
+    void globalCapIs503OverloadedWithRetryAfter() {
+      RunningServer s = start(ServerSpec.defaults().web(w -> w.withMaxConnections(1)));
+      connect(s, s.tokens().user("alice").sign());
+      RecordingSocket.Refused r = refused(s, "?token=" + s.tokens().user("bob").sign(), b -> { });
+      assertRefusal(r, 503, "overloaded");
+      int retry = Integer.parseInt(r.headers().firstValue("Retry-After").orElse("-1"));
+      assertTrue(retry >= 1, "Retry-After " + retry);
+    }
+
+    @Test
+    void tokensNeverAppearInLogs() {
+      LogCapture logs = track(LogCapture.start());
+      RunningServer s = start();
+      String good = s.tokens().user("alice").sign();
+      String forged = s.tokens().user("mallory").forged();
+      connect(s, "?token=" + good, b -> { });
+      connect(s, "", b -> b.subprotocols("realtime.v1", "bearer." + good));
+      refused(s, "?token=" + forged, b -> { });
+      refused(s, "", b -> b.header("Authorization", "Bearer " + forged));
+      api(s).raw("GET", "/api/v1/stats", "", "Authorization", "Bearer " + forged);
+      Client c = connect(s, good);
+      c.send("{\"type\":\"refresh\",\"token\":\"" + forged + "\",\"ref\":\"r\"}");
+      c.next("error");
+      assertTrue(logs.size() > 0, "the run logged something");
+      logs.assertNoneContains(good);
+      logs.assertNoneContains(forged);
+      logs.assertNoneContains(ServerSpec.API_KEY);
+    }
+
+    @Test
+    void plainGetWithoutUpgradeIs400UpgradeRequired() {
+      RunningServer s = start();
+      RawHttp.Response raw = RawHttp.get(s.port(), "/ws", Map.of());
+      assertEquals(400, raw.status());
+      assertEquals("upgrade_required", raw.json().path("error").asText());
+    }
+  }
+
+  // --- section 3: frames ---
+
+  @Nested
+  class Frames {
+    @Test
+    void pingIsAnsweredWithPongRepeatingRef() {
+      RunningServer s = start();
+      Client c = connect(s, s.tokens().user("alice").sign());
+      c.send("{\"type\":\"ping\",\"ref\":\"p1\"}");
+      assertEquals("{\"type\":\"pong\",\"ref\":\"p1\"}", c.next().toString());
+    }
+
+    @Test
+    void malformedJsonIsBadRequestAndTheConnectionStaysOpen() {
+      RunningServer s = start();
+      Client c = connect(s, s.tokens().user("alice").sign());
+      c.send("{oops");
+      JsonNode error = c.next("error");
+      assertEquals("bad_request", error.path("code").asText());
+      assertFalse(error.has("ref"));
+      c.send("{\"type\":\"subscribe\",\"ref\":\"s1\"}");
+      JsonNode missing = c.next("error");
+      assertEquals("s1", missing.path("ref").asText());
+      assertEquals("bad_request", missing.path("code").asText());
+      assertTrue(missing.path("message").asText().contains("topic"), missing.toString());
+      c.send("{\"type\":\"subscribe\",\"topic\":7,\"ref\":\"s2\"}");
+      assertEquals("bad_request", c.next("error").path("code").asText());
+      c.send("{\"type\":\"ping\",\"ref\":\"still-open\"}");
+      assertEquals("still-open", c.next("pong").path("ref").asText());
+    }
+
+    @Test
+    void unknownTypeIsUnknownTypeAndHandledTypesReachTheApplication() {
+      RunningServer s = start();
+      Client c = connect(s, s.tokens().user("alice").sign());
+      c.send("{\"type\":\"dance\",\"ref\":\"d\"}");
+      JsonNode error = c.next("error");
+      assertEquals("unknown_type", error.path("code").asText());
+      assertEquals("d", error.path("ref").asText());
+      c.send("{\"type\":\"" + RunningServer.ECHO_TYPE + "\",\"ref\":\"e\",\"x\":1}");
+      assertEquals("{\"type\":\"ack\",\"ref\":\"e\"}", c.next().toString());
+      c.send("{\"type\":\"" + RunningServer.REFUSE_TYPE + "\",\"ref\":\"r\"}");
+      assertEquals("nope", c.next("error").path("code").asText());
+    }
+
+    @Test
+    void binaryFramesAreRefusedWithAnError() {
+      RunningServer s = start();
+      Client c = connect(s, s.tokens().user("alice").sign());
+      c.socket().sendBinary(new byte[] {1, 2, 3});
+      assertEquals("unsupported_frame", c.next("error").path("code").asText());
+      c.send("{\"type\":\"ping\"}");
+      assertEquals("{\"type\":\"pong\"}", c.next().toString());
+    }
+
+    @Test
+    void topicsFollowTheTokensPatterns() {
+      RunningServer s = start();
+      Client c = connect(s, s.tokens().user("alice").topics("order:*", "user:{sub}").sign());
+      c.send("{\"type\":\"subscribe\",\"topic\":\"order:42\",\"ref\":\"1\"}");
+      assertEquals("{\"type\":\"ack\",\"ref\":\"1\"}", c.next().toString());
+      c.send("{\"type\":\"subscribe\",\"topic\":\"user:alice\",\"ref\":\"2\"}");
+      assertEquals("ack", c.next().path("type").asText());
+      c.send("{\"type\":\"subscribe\",\"topic\":\"user:bob\",\"ref\":\"3\"}");
+      assertEquals("forbidden", c.next("error").path("code").asText());
+      c.send("{\"type\":\"subscribe\",\"topic\":\"secret\",\"ref\":\"4\"}");
+      assertEquals("forbidden", c.next("error").path("code").asText());
+      c.send("{\"type\":\"subscribe\",\"topic\":\"bad topic\",\"ref\":\"5\"}");
+      assertEquals("invalid_topic", c.next("error").path("code").asText());
+      c.send("{\"type\":\"unsubscribe\",\"topic\":\"order:42\",\"ref\":\"6\"}");
+      assertEquals("{\"type\":\"ack\",\"ref\":\"6\"}", c.next().toString());
+    }
+
+    @Test
+    void sinceReplaysMissedMessagesInOrderThenLiveOnes() {
+      RunningServer s = start();
+      ApiClient api = api(s);
+      String token = s.tokens().user("alice").topics("order:*").sign();
+      List<String> ids = new ArrayList<>();
+      for (int i = 1; i <= 3; i++) {
+        ApiClient.Reply r = api.publish("topic", "order:1", "order.updated", "{\"n\":" + i + "}");
+        assertEquals(202, r.status(), r.body());
+        ids.add(r.json().path("id").asText());
+      }
+      Client c = connect(s, token);
+      c.send("{\"type\":\"subscribe\",\"topic\":\"order:1\",\"since\":\"" + ids.get(0)
+          + "\",\"ref\":\"r\"}");
+      List<JsonNode> frames = List.of(c.next(), c.next(), c.next());
+      JsonNode ack = frames.stream().filter(f -> f.path("type").asText().equals("ack"))
+          .findFirst().orElseThrow(() -> new AssertionError("no ack in " + frames));
+      assertEquals("{\"type\":\"ack\",\"ref\":\"r\",\"recovered\":true}", ack.toString());
+      List<JsonNode> replayed = frames.stream()
+          .filter(f -> f.path("type").asText().equals("order.updated")).toList();
+      assertEquals(List.of(ids.get(1), ids.get(2)),
+          replayed.stream().map(f -> f.path("id").asText()).toList());
+      assertEquals("order:1", replayed.get(0).path("topic").asText());
+      assertEquals("{\"n\":2}", replayed.get(0).path("payload").toString());
+      ApiClient.Reply live = api.publish("topic", "order:1", "order.updated", "{\"n\":4}");
+      JsonNode next = c.next("order.updated");
+      assertEquals(live.json().path("id").asText(), next.path("id").asText(), "no duplicates");
+    }
+
+    @Test
+    void sinceBeyondHistoryIsRecoveredFalse() {
+      RunningServer s = start();
+      api(s).publish("topic", "order:1", "order.updated", "1");
+      Client c = connect(s, s.tokens().user("alice").topics("order:*").sign());
+      c.send("{\"type\":\"subscribe\",\"topic\":\"order:1\",\"since\":\"5-otherepoch\","
+          + "\"ref\":\"r\"}");
+      List<JsonNode> skipped = new ArrayList<>();
+      JsonNode ack = c.socket().awaitFrame(f -> f.path("type").asText().equals("ack"), WAIT,
+          skipped);
+      assertFalse(ack.path("recovered").asBoolean(true), ack.toString());
+    }
+
+    @Test
+    void clientPublishNeedsPermissionAndAnAllowedTopic() {
+      RunningServer s = start();
+      Client reader = connect(s, s.tokens().user("bob").topics("chat:*").sign());
+      reader.send("{\"type\":\"subscribe\",\"topic\":\"chat:1\",\"ref\":\"s\"}");
+      reader.next("ack");
+      Client writer = connect(s, s.tokens().user("alice").topics("chat:*")
+          .permissions("realtime:publish").sign());
+      writer.send("{\"type\":\"publish\",\"topic\":\"chat:1\",\"event\":\"chat.message\","
+          + "\"payload\":{\"text\":\"hi\"},\"ref\":\"w\"}");
+      assertEquals("{\"type\":\"ack\",\"ref\":\"w\"}", writer.next().toString());
+      JsonNode got = reader.next("chat.message");
+      assertEquals("chat:1", got.path("topic").asText());
+      assertEquals("{\"text\":\"hi\"}", got.path("payload").toString());
+      assertFalse(got.path("id").asText().isBlank());
+      assertTrue(got.path("ts").asText().endsWith("Z"), got.toString());
+
+      writer.send("{\"type\":\"publish\",\"topic\":\"news\",\"event\":\"x\",\"payload\":1,"
+          + "\"ref\":\"n\"}");
+      assertEquals("forbidden", writer.next("error").path("code").asText());
+      Client noPermission = connect(s, s.tokens().user("carol").topics("chat:*").sign());
+      noPermission.send("{\"type\":\"publish\",\"topic\":\"chat:1\",\"event\":\"x\","
+          + "\"payload\":1,\"ref\":\"c\"}");
+      JsonNode refused = noPermission.next("error");
+      assertEquals("forbidden", refused.path("code").asText());
+      assertEquals("c", refused.path("ref").asText());
+    }
+
+    @Test
+    void refreshKeepsTheConnectionPastTheOldExpiry() {
+      RunningServer s = start(ServerSpec.defaults().withTokenSkew(Duration.ZERO)
+          .core(c -> c.withClockSkew(Duration.ZERO)));
+      Client stale = connect(s, s.tokens().user("alice").expiresIn(Duration.ofSeconds(2)).sign());
+      Client fresh = connect(s, s.tokens().user("alice").expiresIn(Duration.ofSeconds(2)).sign());
+      fresh.send("{\"type\":\"refresh\",\"token\":\"" + s.tokens().user("alice").sign()
+          + "\",\"ref\":\"f\"}");
+      assertEquals("{\"type\":\"ack\",\"ref\":\"f\"}", fresh.next().toString());
+      fresh.send("{\"type\":\"refresh\",\"token\":\"" + s.tokens().user("bob").sign()
+          + "\",\"ref\":\"b\"}");
+      assertEquals("unauthorized", fresh.next("error").path("code").asText());
+      fresh.send("{\"type\":\"refresh\",\"token\":\"garbage\",\"ref\":\"g\"}");
+      assertEquals("unauthorized", fresh.next("error").path("code").asText());
+      // both tokens had the same exp: once the stale one is closed, the fresh one is past it
+      assertEquals(4001, stale.socket().awaitClose(Duration.ofSeconds(6)).code());
+      fresh.send("{\"type\":\"ping\",\"ref\":\"alive\"}");
+      assertEquals("alive", fresh.next("pong").path("ref").asText());
+    }
+
+    @Test
+    void presenceTellsWatchersWhoJoinsAndLeaves() {
+      RunningServer s = start();
+      Client alice = connect(s, s.tokens().user("alice").topics("room:*").sign());
+      alice.send("{\"type\":\"subscribe\",\"topic\":\"room:1\",\"presence\":true,\"ref\":\"a\"}");
+      assertEquals("ack", alice.next().path("type").asText());
+      JsonNode initial = alice.next("presence");
+      assertEquals("[\"alice\"]", initial.path("joins").toString());
+      Client bob = connect(s, s.tokens().user("bob").topics("room:*").sign());
+      bob.send("{\"type\":\"subscribe\",\"topic\":\"room:1\",\"ref\":\"b\"}");
+      bob.next("ack");
+      JsonNode join = alice.next("presence");
+      assertEquals("room:1", join.path("topic").asText());
+      assertEquals("[\"bob\"]", join.path("joins").toString());
+      ApiClient.Reply who = api(s).call("GET", "/api/v1/presence/room:1", "");
+      assertEquals("{\"topic\":\"room:1\",\"users\":[\"alice\",\"bob\"]}", who.body());
+      bob.socket().close();
+      JsonNode leave = alice.next("presence");
+      assertEquals("[\"bob\"]", leave.path("leaves").toString());
+    }
+  }
+
+  // --- section 3: close codes ---
+
+  @Nested
+  class CloseCodes {
+    @Test
+    void oversizedFrameIsClosedWith1009() {
+      RunningServer s = start(ServerSpec.defaults().web(w -> w.withMaxFrameBytes(1024)));
+      Client c = connect(s, s.tokens().user("alice").sign());
+      c.send("{\"type\":\"echo\",\"pad\":\"" + "x".repeat(2000) + "\"}");
+      assertEquals(1009, c.socket().awaitClose(WAIT).code());
+    }
+
+    @Test
+    void slowConsumerIsClosedWith1013() {
+      RunningServer s = start(ServerSpec.defaults().web(w -> w.withSendQueue(8)));
+      String token = s.tokens().user("slow").sign();
+      try (RawWebSocket raw = RawHttp.upgrade(s.port(), "/ws?token=" + token, Map.of(), 4096)) {
+        ApiClient api = api(s);
+        String payload = "\"" + "p".repeat(32 * 1024) + "\"";
+        int published = 0;
+        boolean gone = false;
+        while (published < 2000 && !gone) { // never reading: the queue must overflow
+          ApiClient.Reply r = api.publish("user", "slow", "bulk", payload);
+          assertEquals(202, r.status(), r.body());
+          gone = r.json().path("recipients").asInt() == 0;
+          published++;
+        }
+        assertTrue(gone, "still delivering after " + published + " messages");
+        RawWebSocket.Frame close = raw.awaitClose(published + 10);
+        assertEquals(1013, close.closeCode());
+      }
+    }
+
+    @Test
+    void expiredTokenClosesWith4001() {
+      RunningServer s = start(ServerSpec.defaults().withTokenSkew(Duration.ZERO)
+          .core(c -> c.withClockSkew(Duration.ZERO)));
+      Client c = connect(s, s.tokens().user("alice").expiresIn(Duration.ofSeconds(2)).sign());
+      RecordingSocket.Close close = c.socket().awaitClose(Duration.ofSeconds(6));
+      assertEquals(4001, close.code());
+    }
+
+    @Test
+    void kickClosesWith4003() {
+      RunningServer s = start();
+      Client c = connect(s, s.tokens().user("alice").sign());
+      ApiClient.Reply r = api(s).call("DELETE", "/api/v1/connections/" + c.id(), "");
+      assertEquals(204, r.status(), r.body());
+      assertEquals(4003, c.socket().awaitClose(WAIT).code());
+      assertEquals(404, api(s).call("DELETE", "/api/v1/connections/" + c.id(), "").status());
+    }
+
+    @Test
+    void serverPingsAndPongsKeepAConnectionAlive() {
+      RunningServer s = start(ServerSpec.defaults().withHeartbeat(Duration.ofSeconds(1)));
+      Client c = connect(s, s.tokens().user("alice").sign());
+      c.socket().awaitPings(3, WAIT); // three intervals: silence for two would have closed it
+      c.send("{\"type\":\"ping\",\"ref\":\"alive\"}");
+      assertEquals("alive", c.next("pong").path("ref").asText());
+    }
+
+    @Test
+    void silentClientIsClosedAfterTwoHeartbeats() {
+      RunningServer s = start(ServerSpec.defaults().withHeartbeat(Duration.ofSeconds(1)));
+      String token = s.tokens().user("alice").sign();
+      try (RawWebSocket raw = RawHttp.upgrade(s.port(), "/ws?token=" + token, Map.of())) {
+        RawWebSocket.Frame welcome = raw.readFrame();
+        assertTrue(welcome.text().contains("\"welcome\""));
+        assertEquals(1001, raw.awaitClose(20).closeCode()); // pings come, never answered
+      }
+    }
+
+    @Test
+    void drainClosesEveryConnectionWith1001() throws Exception {
+      RunningServer s = start();
+      Client a = connect(s, s.tokens().user("alice").sign());
+      Client b = connect(s, s.tokens().user("bob").sign());
+      CompletableFuture<Boolean> stopped = s.drainAsync(WAIT);
+      assertEquals(1001, a.socket().awaitClose(WAIT).code());
+      assertEquals(1001, b.socket().awaitClose(WAIT).code());
+      assertTrue(stopped.get(WAIT.toMillis() * 2, TimeUnit.MILLISECONDS), "clean drain");
+    }
+
+    @Test
+    void whileDrainingUpgradesAre503AndHealthIsDraining() throws Exception {
+      RunningServer s = start();
+      String token = s.tokens().user("holder").sign();
+      RawWebSocket holder =
+          track(RawHttp.upgrade(s.port(), "/ws?token=" + token, Map.of(), 4096));
+      // the holder never reads: with ~19 MB behind it (far more than socket buffers, far
+      // less than its queue) the drain's flushing close cannot finish while we look
+      ApiClient api = api(s);
+      String payload = "\"" + "p".repeat(32 * 1024) + "\"";
+      for (int i = 0; i < 600; i++) {
+        assertEquals(1, api.publish("user", "holder", "bulk", payload).json()
+            .path("recipients").asInt(), "message " + i);
+      }
+      CompletableFuture<Boolean> stopped = s.drainAsync(Duration.ofSeconds(20));
+      ApiClient.Reply health = api.raw("GET", "/health", "");
+      for (int i = 0; i < 500 && health.status() == 200; i++) { // until the drain has begun
+        health = api.raw("GET", "/health", "");
+      }
+      assertEquals(503, health.status());
+      assertEquals("{\"status\":\"DRAINING\"}", health.body());
+      RawHttp.Response refused = RawHttp.get(s.port(), "/ws?token=" + token,
+          RawHttp.upgradeHeaders());
+      assertEquals(503, refused.status());
+      assertEquals("shutting_down", refused.json().path("error").asText());
+      assertTrue(Integer.parseInt(refused.header("Retry-After")) >= 1);
+      assertFalse(stopped.isDone(), "the drain waits for the held socket");
+      holder.close();
+      assertTrue(stopped.get(WAIT.toMillis() * 2, TimeUnit.MILLISECONDS),
+          "the last socket going away ends the drain");
+    }
+  }
+
+  // --- section 4: routing ---
+
+  @Nested
+  class Routing {
+    @Test
+    void eachKindReachesExactlyItsConnections() {
+      RunningServer s = start();
+      ApiClient api = api(s);
+      Client alice1 = connect(s, s.tokens().user("alice").roles("admin").sign());
+      Client alice2 = connect(s, s.tokens().user("alice").roles("admin").sign());
+      Client bob = connect(s, s.tokens().user("bob").roles("support").sign());
+      Client carol = connect(s, s.tokens().user("carol").topics("news").sign());
+      carol.send("{\"type\":\"subscribe\",\"topic\":\"news\",\"ref\":\"s\"}");
+      carol.next("ack");
+      Client[] all = {alice1, alice2, bob, carol};
+
+      ApiClient.Reply r = api.publish("broadcast", null, "hello", "{}");
+      assertEquals(4, r.json().path("recipients").asInt());
+      for (Client c : all) {
+        assertEquals("hello", c.next().path("type").asText());
+      }
+      assertNextIsMarker(api, 1, all);
+
+      r = api.publish("user", "alice", "for-alice", "1");
+      assertEquals(2, r.json().path("recipients").asInt());
+      assertEquals("for-alice", alice1.next().path("type").asText());
+      assertEquals("for-alice", alice2.next().path("type").asText());
+      assertNextIsMarker(api, 2, all);
+
+      r = api.publish("role", "support", "for-support", "1");
+      assertEquals(1, r.json().path("recipients").asInt());
+      assertEquals("for-support", bob.next().path("type").asText());
+      assertNextIsMarker(api, 3, all);
+
+      r = api.publish("connection", alice2.id(), "for-tab", "1");
+      assertEquals(1, r.json().path("recipients").asInt());
+      assertEquals("for-tab", alice2.next().path("type").asText());
+      assertNextIsMarker(api, 4, all);
+
+      r = api.publish("topic", "news", "headline", "{\"t\":\"x\"}");
+      assertEquals(1, r.json().path("recipients").asInt());
+      JsonNode news = carol.next();
+      assertEquals("headline", news.path("type").asText());
+      assertEquals("news", news.path("topic").asText());
+      assertNextIsMarker(api, 5, all);
+      assertFalse(news.has("ref"));
+    }
+
+    @Test
+    void aClosedConnectionReceivesNothingMore() {
+      RunningServer s = start();
+      Client alice = connect(s, s.tokens().user("alice").sign());
+      alice.socket().close();
+      api(s).call("DELETE", "/api/v1/connections/" + alice.id(), ""); // may already be gone
+      ApiClient.Reply r = api(s).publish("user", "alice", "late", "1");
+      assertEquals(0, r.json().path("recipients").asInt());
+    }
+
+    @Test
+    void messagesFromOnePublisherArriveInOrder() {
+      RunningServer s = start();
+      Client c = connect(s, s.tokens().user("alice").sign());
+      ApiClient api = api(s);
+      for (int i = 0; i < 50; i++) {
+        api.publish("user", "alice", "seq", String.valueOf(i));
+      }
+      for (int i = 0; i < 50; i++) {
+        assertEquals(i, c.next("seq").path("payload").asInt());
+      }
+    }
+  }
+
+  // --- section 5: server API ---
+
+  @Nested
+  class ServerApi {
+    @Test
+    void publishAnswers202WithIdAndRecipients() {
+      RunningServer s = start();
+      Client c = connect(s, s.tokens().user("u-1").sign());
+      ApiClient.Reply r = api(s).call("POST", "/api/v1/messages",
+          "{\"target\":{\"kind\":\"user\",\"value\":\"u-1\"},\"type\":\"notification\","
+              + "\"payload\":{\"message\":\"New order\"}}");
+      assertEquals(202, r.status(), r.body());
+      assertEquals(1, r.json().path("recipients").asInt());
+      JsonNode got = c.next("notification");
+      assertEquals(r.json().path("id").asText(), got.path("id").asText());
+      assertEquals("{\"message\":\"New order\"}", got.path("payload").toString());
+      assertFalse(got.has("topic"), "topic only for topic messages");
+    }
+
+    @Test
+    void credentialsAreApiKeyOrAdminJwtElse401() {
+      RunningServer s = start();
+      ApiClient api = api(s);
+      String body = "{\"target\":{\"kind\":\"broadcast\"},\"type\":\"t\",\"payload\":1}";
+      assertEquals(202, api.call("POST", "/api/v1/messages", body).status());
+      String admin = s.tokens().user("ops").permissions("realtime:admin").sign();
+      assertEquals(202, api.raw("POST", "/api/v1/messages", body,
+          "Authorization", "Bearer " + admin).status());
+      ApiClient.Reply none = api.raw("POST", "/api/v1/messages", body);
+      assertEquals(401, none.status());
+      assertEquals("unauthorized", none.json().path("error").asText());
+      assertTrue(none.header("WWW-Authenticate").startsWith("Bearer"));
+      String user = s.tokens().user("alice").sign();
+      assertEquals(401, api.raw("POST", "/api/v1/messages", body,
+          "Authorization", "Bearer " + user).status());
+      assertEquals(401, api.raw("GET", "/api/v1/stats", "",
+          "Authorization", "Bearer wrong-key").status());
+    }
+
+    @Test
+    void reservedTypesAndBadInputAre400() {
+      RunningServer s = start();
+      ApiClient api = api(s);
+      for (String reserved : List.of("welcome", "ack", "error", "pong", "ping", "presence",
+          "subscribe", "unsubscribe", "publish", "refresh")) {
+        ApiClient.Reply r = api.publish("broadcast", null, reserved, "1");
+        assertEquals(400, r.status(), reserved + ": " + r.body());
+        assertEquals("bad_request", r.json().path("error").asText());
+      }
+      assertEquals(400, api.call("POST", "/api/v1/messages", "{not json").status());
+      assertEquals(400, api.publish("planet", "x", "t", "1").status());
+      assertEquals(400, api.publish("topic", "bad topic", "t", "1").status());
+    }
+
+    @Test
+    void idempotencyKeyMakesARetryAnswerTheSameWithoutPublishingAgain() {
+      RunningServer s = start();
+      Client c = connect(s, s.tokens().user("alice").sign());
+      ApiClient api = api(s);
+      String body = "{\"target\":{\"kind\":\"user\",\"value\":\"alice\"},\"type\":\"once\","
+          + "\"payload\":1}";
+      ApiClient.Reply first = api.call("POST", "/api/v1/messages", body, "Idempotency-Key", "k1");
+      ApiClient.Reply retry = api.call("POST", "/api/v1/messages", body, "Idempotency-Key", "k1");
+      assertEquals(202, retry.status());
+      assertEquals(first.body(), retry.body());
+      assertEquals("once", c.next().path("type").asText());
+      assertNextIsMarker(api, 1, c); // the retry delivered nothing
+    }
+
+    @Test
+    void serverSideSubscribeIs204And404ForUnknownConnections() {
+      RunningServer s = start();
+      Client c = connect(s, s.tokens().user("alice").sign());
+      ApiClient api = api(s);
+      ApiClient.Reply r = api.call("POST", "/api/v1/connections/" + c.id() + "/subscriptions",
+          "{\"topic\":\"order:123\"}");
+      assertEquals(204, r.status(), r.body());
+      api.publish("topic", "order:123", "order.paid", "1");
+      assertEquals("order:123", c.next("order.paid").path("topic").asText());
+      assertEquals(404, api.call("POST", "/api/v1/connections/nope/subscriptions",
+          "{\"topic\":\"a\"}").status());
+    }
+
+    @Test
+    void statsCountConnectionsUsersAndTopics() {
+      RunningServer s = start();
+      connect(s, s.tokens().user("alice").sign());
+      connect(s, s.tokens().user("alice").sign());
+      Client bob = connect(s, s.tokens().user("bob").topics("t").sign());
+      bob.send("{\"type\":\"subscribe\",\"topic\":\"t\",\"ref\":\"1\"}");
+      bob.next("ack");
+      assertEquals("{\"connections\":3,\"users\":2,\"topics\":1}",
+          api(s).call("GET", "/api/v1/stats", "").body());
+    }
+
+    @Test
+    void unknownPathIs404AndWrongMethodIs405() {
+      RunningServer s = start();
+      ApiClient.Reply missing = api(s).call("GET", "/api/v1/nothing", "");
+      assertEquals(404, missing.status());
+      assertEquals("not_found", missing.json().path("error").asText());
+      ApiClient.Reply method = api(s).call("PUT", "/api/v1/messages", "{}");
+      assertEquals(405, method.status());
+      assertNotEquals("", method.header("Allow"));
+    }
+  }
+
+  // --- section 6: operations ---
+
+  @Nested
+  class Operations {
+    @Test
+    void healthIsUp() {
+      RunningServer s = start();
+      ApiClient.Reply r = api(s).raw("GET", "/health", "");
+      assertEquals(200, r.status());
+      assertEquals("{\"status\":\"UP\"}", r.body());
+      assertTrue(r.header("Content-Type").startsWith("application/json"));
+    }
+
+    @Test
+    void metricsArePrometheusTextFromTheApp() {
+      RunningServer s = start();
+      ApiClient.Reply r = api(s).raw("GET", "/metrics", "");
+      assertEquals(200, r.status());
+      assertEquals(ServerSpec.METRICS, r.body());
+      assertTrue(r.header("Content-Type").startsWith("text/plain"), r.header("Content-Type"));
+    }
+
+    @Test
+    void devModeServesTheDemoAndMintsTokensThatConnect() {
+      RunningServer s = start(ServerSpec.defaults().web(w -> w.withDevMode(true)));
+      ApiClient api = api(s);
+      ApiClient.Reply page = api.raw("GET", "/", "");
+      assertEquals(200, page.status());
+      assertTrue(page.body().contains("<html"));
+      ApiClient.Reply minted = api.raw("POST", "/dev/token",
+          "{\"sub\":\"alice\",\"roles\":[\"admin\"]}");
+      assertEquals(200, minted.status(), minted.body());
+      String token = minted.json().path("token").asText();
+      Client c = connect(s, "", b -> b.subprotocols("realtime.v1", "bearer." + token));
+      assertEquals("[\"admin\"]", c.welcome().path("roles").toString());
+      assertEquals(200, api.raw("GET", "/api/v1/stats", "", "Authorization", "Bearer " + token)
+          .status(), "dev mode: any verified token may use the API");
+    }
+
+    @Test
+    void devRoutesDoNotExistOutsideDevMode() {
+      RunningServer s = start();
+      assertEquals(404, api(s).raw("GET", "/", "").status());
+      assertEquals(404, api(s).raw("POST", "/dev/token", "{\"sub\":\"a\"}").status());
+    }
+  }
+}

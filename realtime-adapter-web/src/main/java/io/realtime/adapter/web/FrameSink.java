@@ -1,0 +1,37 @@
+package io.realtime.adapter.web;
+
+/**
+ * The write side of one WebSocket as a transport offers it: the only transport-specific part
+ * of {@link OutboundQueue}. Jetty and Undertow each implement it over their session.
+ *
+ * <p>Threading: {@link OutboundQueue} calls {@link #sendText} for one frame at a time, the next
+ * only after the previous one's callback, from whichever thread completed the previous send or
+ * offered the frame. {@link #sendPing} and {@link #close} may come from any thread at any time,
+ * also while a text send is in flight. No method may block or throw.
+ */
+public interface FrameSink {
+  /**
+   * Starts writing one text frame; {@code done} is called exactly once, possibly before this
+   * method returns (on the calling thread) or later on a transport thread.
+   */
+  void sendText(String text, SendCallback done);
+
+  /** Sends a ping control frame with an empty payload; failures are ignored. */
+  void sendPing();
+
+  /**
+   * Starts the close handshake with {@code code} and {@code reason}, after the frames the
+   * transport has already accepted; later calls do nothing.
+   */
+  void close(int code, String reason);
+
+  /** False once the socket is closing or closed. */
+  boolean isOpen();
+
+  /** Completion of one {@link #sendText}. Called once, on any thread; must not block. */
+  interface SendCallback {
+    void succeeded();
+
+    void failed(Throwable cause);
+  }
+}

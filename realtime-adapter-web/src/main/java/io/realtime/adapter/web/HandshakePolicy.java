@@ -1,0 +1,177 @@
+package io.realtime.adapter.web;
+
+import io.realtime.domain.Principal;
+import io.realtime.port.in.AuthenticateUseCase;
+import io.realtime.port.in.DrainConnectionsUseCase;
+import io.realtime.port.in.QueryStatsUseCase;
+import io.realtime.port.out.TokenCheck;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides every WebSocket upgrade before it happens (PROTOCOL.md section 1), identically for
+ * both transports. In order: draining (503 {@code shutting_down}), {@code Origin} not on the
+ * allow-list (403 {@code forbidden_origin}), the node's connection cap (503 {@code overloaded}),
+ * the token (401 {@code unauthorized}, with {@code WWW-Authenticate: Bearer}), the user's
+ * connection cap (429 {@code too_many_connections}). Both 503s carry a jittered
+ * {@code Retry-After}.
+ *
+ * <p>The token is taken from {@code Authorization: Bearer}, else from the subprotocol list
+ * ({@code realtime.v1, bearer.<jwt>}, answered with {@code realtime.v1}), else from
+ * {@code ?token=}; the first present wins. Tokens are never logged.
+ *
+ * <p>The caps are checked against the core's counts at handshake time, so upgrades of one user
+ * racing each other may overshoot the per-user cap by the number in flight.
+ *
+ * <p>Thread-safe. May block briefly when the token verifier fetches keys.
+ */
+public final class HandshakePolicy {
+  /** The subprotocol of this wire contract. */
+  public static final String SUBPROTOCOL = "realtime.v1";
+  /** Prefix of the subprotocol entry carrying a browser's token. */
+  public static final String BEARER_SUBPROTOCOL = "bearer.";
+
+  private static final Logger log = LoggerFactory.getLogger(HandshakePolicy.class);
+  private static final int SHUTDOWN_RETRY_SECONDS = 2;
+  private static final int OVERLOAD_RETRY_SECONDS = 5;
+  private static final int MAX_USER_AGENT = 256;
+
+  private final WebSettings settings;
+  private final AuthenticateUseCase auth;
+  private final QueryStatsUseCase stats;
+  private final DrainConnectionsUseCase drain;
+
+  public HandshakePolicy(WebSettings settings, AuthenticateUseCase auth, QueryStatsUseCase stats,
+      DrainConnectionsUseCase drain) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.auth = Objects.requireNonNull(auth, "auth");
+    this.stats = Objects.requireNonNull(stats, "stats");
+    this.drain = Objects.requireNonNull(drain, "drain");
+  }
+
+  /** Never throws on any request. */
+  public HandshakeDecision decide(HandshakeRequest request) {
+    HandshakeDecision decision = judge(request);
+    if (decision instanceof HandshakeDecision.Refuse r) {
+      log.debug("ws.refused status={} error={} remote={}", r.status(), r.error(),
+          request.remoteAddress());
+    }
+    return decision;
+  }
+
+  private HandshakeDecision judge(HandshakeRequest request) {
+    if (drain.draining()) {
+      return new HandshakeDecision.Refuse(503, "shutting_down",
+          "the server is shutting down; reconnect shortly",
+          Map.of("Retry-After", retryAfter(SHUTDOWN_RETRY_SECONDS)));
+    }
+    String origin = request.headers().first("Origin").orElse("");
+    if (!settings.allowsOrigin(origin)) {
+      return new HandshakeDecision.Refuse(403, "forbidden_origin",
+          "origin '" + origin + "' is not allowed", Map.of());
+    }
+    if (stats.stats().connections() >= settings.maxConnections()) {
+      return new HandshakeDecision.Refuse(503, "overloaded",
+          "the server is at its connection limit; retry later",
+          Map.of("Retry-After", retryAfter(OVERLOAD_RETRY_SECONDS)));
+    }
+    Credential credential = credential(request);
+    TokenCheck check = auth.authenticate(credential.token());
+    if (check instanceof TokenCheck.Invalid invalid) {
+      String challenge = credential.token().isEmpty() ? "Bearer realm=\"realtime\""
+          : "Bearer realm=\"realtime\", error=\"invalid_token\"";
+      return new HandshakeDecision.Refuse(401, "unauthorized", invalid.detail(),
+          Map.of("WWW-Authenticate", challenge));
+    }
+    Principal principal = ((TokenCheck.Valid) check).principal();
+    if (stats.connectionsOf(principal.user()) >= settings.maxConnectionsPerUser()) {
+      return new HandshakeDecision.Refuse(429, "too_many_connections",
+          "user already holds " + settings.maxConnectionsPerUser() + " connections", Map.of());
+    }
+    return new HandshakeDecision.Accept(principal,
+        offersSubprotocol(request) ? SUBPROTOCOL : "", metadata(request, origin, credential));
+  }
+
+  /** The token and where it came from; the first place present wins. */
+  static Credential credential(HandshakeRequest request) {
+    for (String value : request.headers().all("Authorization")) {
+      if (value.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        String token = value.substring(7).strip();
+        if (!token.isEmpty()) {
+          return new Credential(token, "header");
+        }
+      }
+    }
+    for (String protocol : subprotocols(request)) {
+      if (protocol.regionMatches(true, 0, BEARER_SUBPROTOCOL, 0, BEARER_SUBPROTOCOL.length())
+          && protocol.length() > BEARER_SUBPROTOCOL.length()) {
+        return new Credential(protocol.substring(BEARER_SUBPROTOCOL.length()), "subprotocol");
+      }
+    }
+    String query = request.query().first("token").orElse("").strip();
+    if (!query.isEmpty()) {
+      return new Credential(query, "query");
+    }
+    return new Credential("", "none");
+  }
+
+  private static boolean offersSubprotocol(HandshakeRequest request) {
+    for (String protocol : subprotocols(request)) {
+      if (protocol.equalsIgnoreCase(SUBPROTOCOL)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static List<String> subprotocols(HandshakeRequest request) {
+    List<String> headers = request.headers().all("Sec-WebSocket-Protocol");
+    if (headers.isEmpty()) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    for (String header : headers) {
+      for (String part : header.split(",")) {
+        String p = part.strip();
+        if (!p.isEmpty()) {
+          out.add(p);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static Map<String, String> metadata(HandshakeRequest request, String origin,
+      Credential credential) {
+    Map<String, String> out = new HashMap<>(4);
+    if (!request.remoteAddress().isEmpty()) {
+      out.put("remoteAddress", request.remoteAddress());
+    }
+    request.headers().first("User-Agent").ifPresent(ua ->
+        out.put("userAgent", ua.length() > MAX_USER_AGENT ? ua.substring(0, MAX_USER_AGENT) : ua));
+    if (!origin.isEmpty()) {
+      out.put("origin", origin);
+    }
+    out.put("tokenSource", credential.source());
+    return out;
+  }
+
+  /** Seconds between {@code base} and twice it, so refused clients do not return in step. */
+  static String retryAfter(int base) {
+    return Integer.toString(base + ThreadLocalRandom.current().nextInt(base + 1));
+  }
+
+  /** A presented token and where it was found ({@code header}, {@code subprotocol}...). */
+  record Credential(String token, String source) {
+    @Override
+    public String toString() {
+      return "Credential[source=" + source + ", token=" + Redaction.MASK + "]";
+    }
+  }
+}

@@ -1,0 +1,409 @@
+package io.realtime.adapter.web;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import io.realtime.domain.ConnectionId;
+import io.realtime.domain.MessageTypes;
+import io.realtime.domain.Permissions;
+import io.realtime.domain.Principal;
+import io.realtime.domain.RawJson;
+import io.realtime.domain.RouteKind;
+import io.realtime.domain.Target;
+import io.realtime.domain.TopicName;
+import io.realtime.domain.UserId;
+import io.realtime.port.in.PublishMessageUseCase.PublishRequest;
+import io.realtime.port.in.PublishMessageUseCase.PublishResult;
+import io.realtime.port.in.QueryStatsUseCase;
+import io.realtime.port.out.TokenCheck;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every plain HTTP route of PROTOCOL.md sections 5 to 7, for both transports: the server API
+ * under {@code /api/v1}, {@code /health}, {@code /metrics}, the answer to a {@code /ws} request
+ * without an upgrade, and in dev mode the demo page at {@code /} and {@code POST /dev/token}.
+ *
+ * <p>API calls need {@code Authorization: Bearer} with the API key (compared in constant time)
+ * or a JWT carrying {@code realtime:admin}; in dev mode any token that verifies will do.
+ * Anything else is 401 (a verified token without the permission included, as the contract
+ * says "no or wrong credential"). {@code DELETE /api/v1/connections/{id}} and
+ * {@code POST .../subscriptions} answer 404 when no such connection is open on this node.
+ * Unknown paths are 404 and known paths with another method 405, both as JSON.
+ *
+ * <p>Thread-safe. {@link #handle} never throws; it may block briefly (a key fetch when a JWT
+ * is checked, or a retry waiting for its first request's answer), so transports call it on a
+ * worker thread.
+ */
+public final class HttpApi {
+  /** How long an {@code Idempotency-Key} is remembered. */
+  public static final Duration IDEMPOTENCY_WINDOW = Duration.ofMinutes(5);
+  static final int IDEMPOTENCY_ENTRIES = 10_000;
+  static final int MAX_IDEMPOTENCY_KEY = 255;
+
+  private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
+  private static final String CHALLENGE = "Bearer realm=\"realtime\"";
+  private static final String API = "/api/v1/";
+  private static final Set<String> MESSAGE_FIELDS = Set.of("target", "type", "payload");
+  private static final Set<String> TARGET_FIELDS = Set.of("kind", "value");
+  private static final Set<String> TOPIC_FIELDS = Set.of("topic");
+  private static final Set<String> DEV_TOKEN_FIELDS =
+      Set.of("sub", "roles", "permissions", "topics", "ttlSeconds");
+
+  private final WebSettings settings;
+  private final WebUseCases core;
+  private final Supplier<String> metrics;
+  private final DevTokenMinter devTokens;
+  private final IdempotencyCache idempotency;
+  private final JsonFactory json;
+  private final byte[] apiKeyDigest;
+  private final String demoPage;
+
+  /**
+   * @param metrics Prometheus text for {@code /metrics}
+   * @param devTokens the dev-mode minter; required exactly when {@code settings.devMode()}
+   */
+  HttpApi(WebSettings settings, WebUseCases core, Supplier<String> metrics,
+      DevTokenMinter devTokens, Clock clock) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.core = Objects.requireNonNull(core, "core");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    if (settings.devMode() && devTokens == null) {
+      throw new IllegalArgumentException("dev mode needs a DevTokenMinter");
+    }
+    this.devTokens = devTokens;
+    this.idempotency = new IdempotencyCache(IDEMPOTENCY_WINDOW, IDEMPOTENCY_ENTRIES, clock);
+    this.json = JsonFields.factory(settings.maxRequestBytes());
+    this.apiKeyDigest = settings.apiKey().isEmpty() ? null : sha256(settings.apiKey());
+    this.demoPage = settings.devMode() ? resource("demo.html") : "";
+  }
+
+  /** Answers one request; never throws. */
+  public HttpResponse handle(HttpRequest request) {
+    try {
+      return route(request);
+    } catch (RuntimeException e) {
+      log.error("http.failed method={} path={} error={}", request.method(), request.path(),
+          e.toString(), e);
+      return HttpResponse.error(500, "internal_error", "the server failed on this request");
+    }
+  }
+
+  /** The answer to a request too large to read: 413 as JSON. */
+  public static HttpResponse tooLarge(int maxBytes) {
+    return HttpResponse.error(413, "bad_request",
+        "the request body is larger than " + maxBytes + " bytes");
+  }
+
+  private HttpResponse route(HttpRequest r) {
+    String path = r.path();
+    if (path.length() > 1 && path.endsWith("/")) {
+      path = path.substring(0, path.length() - 1);
+    }
+    switch (path) {
+      case "/health":
+        return only(r, "GET", () -> health());
+      case "/metrics":
+        return only(r, "GET", () -> metrics());
+      case "/ws":
+        return HttpResponse.error(400, "upgrade_required",
+            "GET /ws must be a WebSocket upgrade request");
+      case "/api/v1/messages":
+        return only(r, "POST", () -> authorized(r, caller -> publish(r, caller)));
+      case "/api/v1/stats":
+        return only(r, "GET", () -> authorized(r, caller -> stats()));
+      case "/":
+        return settings.devMode() ? only(r, "GET", () -> demo()) : notFound();
+      case "/dev/token":
+        return settings.devMode() ? only(r, "POST", () -> devToken(r)) : notFound();
+      default:
+        break;
+    }
+    if (path.startsWith(API + "presence/")) {
+      String topic = path.substring((API + "presence/").length());
+      return only(r, "GET", () -> authorized(r, caller -> presence(topic)));
+    }
+    if (path.startsWith(API + "connections/")) {
+      String rest = path.substring((API + "connections/").length());
+      int slash = rest.indexOf('/');
+      if (slash < 0 && !rest.isEmpty()) {
+        return only(r, "DELETE", () -> authorized(r, caller -> kick(rest, caller)));
+      }
+      if (slash > 0 && rest.substring(slash).equals("/subscriptions")) {
+        String id = rest.substring(0, slash);
+        return only(r, "POST", () -> authorized(r, caller -> subscribe(id, r)));
+      }
+    }
+    return notFound();
+  }
+
+  // --- server API ---
+
+  private HttpResponse publish(HttpRequest r, String caller) {
+    String key = r.headers().first("Idempotency-Key").orElse("").strip();
+    if (key.isEmpty()) {
+      return doPublish(r, caller);
+    }
+    if (key.length() > MAX_IDEMPOTENCY_KEY) {
+      return badRequest("Idempotency-Key is longer than " + MAX_IDEMPOTENCY_KEY + " characters");
+    }
+    // scoped by caller: two backends choosing the same key do not see each other's answers
+    return idempotency.execute(caller + "\n" + key, sha256(r.body()),
+        () -> doPublish(r, caller));
+  }
+
+  private HttpResponse doPublish(HttpRequest r, String caller) {
+    JsonFields body = JsonFields.read(json, r.body(), MESSAGE_FIELDS);
+    if (!body.ok()) {
+      return badRequest("body: " + body.problem());
+    }
+    Target target;
+    String type;
+    RawJson payload;
+    try {
+      target = target(body.object("target"));
+      type = body.string("type");
+      payload = new RawJson(body.raw("payload"));
+    } catch (JsonFields.BadField e) {
+      return badRequest(e.getMessage());
+    }
+    String problem = MessageTypes.problem(type);
+    if (problem != null) {
+      return badRequest(problem);
+    }
+    PublishResult result = core.publish().publish(new PublishRequest(target, type, payload));
+    if (result instanceof PublishResult.Published p) {
+      log.debug("api.published id={} route={} recipients={} caller={}", p.id(),
+          target.kind().wire(), p.recipients(), caller);
+      StringBuilder out = new StringBuilder(64).append("{\"id\":");
+      JsonText.quote(out, p.id()).append(",\"recipients\":").append(p.recipients()).append('}');
+      return HttpResponse.json(202, out.toString());
+    }
+    PublishResult.Rejected rejected = (PublishResult.Rejected) result;
+    return HttpResponse.error(400, rejected.code().wire(), rejected.message());
+  }
+
+  private Target target(String text) {
+    JsonFields t = JsonFields.read(json, text, TARGET_FIELDS);
+    try {
+      String kindName = t.string("kind");
+      RouteKind kind = RouteKind.fromWire(kindName).orElseThrow(() -> new JsonFields.BadField(
+          "field 'target.kind' must be one of broadcast, user, role, connection, topic"));
+      if (kind == RouteKind.BROADCAST) {
+        return new Target.Broadcast();
+      }
+      String value = t.string("value");
+      if (value.isBlank()) {
+        throw new JsonFields.BadField("field 'target.value' must not be blank");
+      }
+      return switch (kind) {
+        case USER -> new Target.User(new UserId(value));
+        case ROLE -> new Target.Role(value);
+        case CONNECTION -> new Target.Connection(new ConnectionId(value));
+        case TOPIC -> {
+          String problem = TopicName.problem(value);
+          if (problem != null) {
+            throw new JsonFields.BadField("field 'target.value': " + problem);
+          }
+          yield new Target.Topic(new TopicName(value));
+        }
+        case BROADCAST -> throw new AssertionError(kind);
+      };
+    } catch (JsonFields.BadField e) {
+      throw new JsonFields.BadField(e.getMessage().replace("field 'kind'", "field 'target.kind'")
+          .replace("field 'value'", "field 'target.value'"));
+    }
+  }
+
+  private HttpResponse subscribe(String rawId, HttpRequest r) {
+    String id = PercentDecoding.decode(rawId).orElse("");
+    if (id.isBlank()) {
+      return badRequest("the connection id in the path is not valid");
+    }
+    JsonFields body = JsonFields.read(json, r.body(), TOPIC_FIELDS);
+    if (!body.ok()) {
+      return badRequest("body: " + body.problem());
+    }
+    String topic;
+    try {
+      topic = body.string("topic");
+    } catch (JsonFields.BadField e) {
+      return badRequest(e.getMessage());
+    }
+    String problem = TopicName.problem(topic);
+    if (problem != null) {
+      return badRequest(problem);
+    }
+    if (!core.subscribe().subscribe(new ConnectionId(id), new TopicName(topic))) {
+      return noSuchConnection(id);
+    }
+    return HttpResponse.noContent();
+  }
+
+  private HttpResponse kick(String rawId, String caller) {
+    String id = PercentDecoding.decode(rawId).orElse("");
+    if (id.isBlank()) {
+      return badRequest("the connection id in the path is not valid");
+    }
+    if (!core.kick().kick(new ConnectionId(id))) {
+      return noSuchConnection(id);
+    }
+    log.info("api.kicked connectionId={} caller={}", id, caller);
+    return HttpResponse.noContent();
+  }
+
+  private HttpResponse presence(String rawTopic) {
+    String topic = PercentDecoding.decode(rawTopic).orElse("");
+    String problem = TopicName.problem(topic);
+    if (problem != null) {
+      return badRequest(problem);
+    }
+    List<String> users = core.presence().presence(new TopicName(topic)).stream()
+        .map(UserId::value).sorted().toList();
+    StringBuilder out = new StringBuilder(64).append("{\"topic\":");
+    JsonText.quote(out, topic).append(",\"users\":");
+    JsonText.array(out, users).append('}');
+    return HttpResponse.json(200, out.toString());
+  }
+
+  private HttpResponse stats() {
+    QueryStatsUseCase.Stats s = core.stats().stats();
+    return HttpResponse.json(200, "{\"connections\":" + s.connections() + ",\"users\":"
+        + s.users() + ",\"topics\":" + s.topics() + "}");
+  }
+
+  // --- operations ---
+
+  private HttpResponse health() {
+    return core.drain().draining()
+        ? HttpResponse.json(503, "{\"status\":\"DRAINING\"}")
+        : HttpResponse.json(200, "{\"status\":\"UP\"}");
+  }
+
+  private HttpResponse metrics() {
+    return new HttpResponse(200, HttpResponse.PROMETHEUS, Map.of(), metrics.get());
+  }
+
+  // --- dev mode ---
+
+  private HttpResponse demo() {
+    return new HttpResponse(200, HttpResponse.HTML, Map.of("Cache-Control", "no-store"),
+        demoPage);
+  }
+
+  private HttpResponse devToken(HttpRequest r) {
+    JsonFields body = JsonFields.read(json, r.body(), DEV_TOKEN_FIELDS);
+    if (!body.ok()) {
+      return badRequest("body: " + body.problem());
+    }
+    DevTokenRequest request;
+    try {
+      String sub = body.string("sub");
+      if (sub.isBlank()) {
+        return badRequest("field 'sub' must not be blank");
+      }
+      request = new DevTokenRequest(sub, body.optionalStrings(json, "roles"),
+          body.optionalStrings(json, "permissions"), body.optionalStrings(json, "topics"),
+          Duration.ofSeconds(body.optionalLong("ttlSeconds", 3600, 1, 86_400)));
+    } catch (JsonFields.BadField e) {
+      return badRequest(e.getMessage());
+    }
+    String token;
+    try {
+      token = devTokens.mint(request);
+    } catch (IllegalArgumentException e) {
+      return badRequest(String.valueOf(e.getMessage()));
+    }
+    log.info("dev.token_minted sub={} ttlSeconds={}", request.subject(),
+        request.ttl().toSeconds());
+    return HttpResponse.json(200, "{\"token\":" + JsonText.quote(token) + "}");
+  }
+
+  // --- plumbing ---
+
+  /** Runs {@code ok} with the caller's name, or answers 401. */
+  private HttpResponse authorized(HttpRequest r, Function<String, HttpResponse> ok) {
+    String bearer = "";
+    for (String value : r.headers().all("Authorization")) {
+      if (value.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        bearer = value.substring(7).strip();
+        break;
+      }
+    }
+    if (bearer.isEmpty()) {
+      return unauthorized("send Authorization: Bearer <api key or admin token>");
+    }
+    if (apiKeyDigest != null && MessageDigest.isEqual(apiKeyDigest, sha256(bearer))) {
+      return ok.apply("api-key");
+    }
+    TokenCheck check = core.authenticate().authenticate(bearer);
+    if (check instanceof TokenCheck.Invalid invalid) {
+      return unauthorized(apiKeyDigest == null ? invalid.detail()
+          : "neither the API key nor a valid token: " + invalid.detail());
+    }
+    Principal principal = ((TokenCheck.Valid) check).principal();
+    if (!settings.devMode() && !principal.hasPermission(Permissions.ADMIN)) {
+      return unauthorized("the token lacks the permission '" + Permissions.ADMIN + "'");
+    }
+    return ok.apply("user:" + principal.user().value());
+  }
+
+  private static HttpResponse only(HttpRequest r, String method, Supplier<HttpResponse> ok) {
+    if (!r.method().equals(method)) {
+      return HttpResponse.error(405, "method_not_allowed",
+          r.method() + " is not allowed here; use " + method).withHeader("Allow", method);
+    }
+    return ok.get();
+  }
+
+  private static HttpResponse unauthorized(String message) {
+    return HttpResponse.error(401, "unauthorized", message)
+        .withHeader("WWW-Authenticate", CHALLENGE);
+  }
+
+  private static HttpResponse badRequest(String message) {
+    return HttpResponse.error(400, "bad_request", message);
+  }
+
+  private static HttpResponse notFound() {
+    return HttpResponse.error(404, "not_found", "no such resource");
+  }
+
+  private static HttpResponse noSuchConnection(String id) {
+    return HttpResponse.error(404, "not_found", "no open connection '" + id + "' on this node");
+  }
+
+  private static byte[] sha256(String text) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+
+  private static String resource(String name) {
+    try (InputStream in = HttpApi.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + name);
+      }
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      in.transferTo(out);
+      return out.toString(StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

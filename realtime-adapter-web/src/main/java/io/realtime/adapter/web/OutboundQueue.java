@@ -1,0 +1,244 @@
+package io.realtime.adapter.web;
+
+import io.realtime.domain.CloseCode;
+import io.realtime.port.out.ClientChannel;
+import io.realtime.port.out.EncodedFrame;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection's bounded outbound queue over a transport's {@link FrameSink}: the
+ * {@link ClientChannel} both transports hand to the core.
+ *
+ * <p>Threading: lock-free multi-producer, single-writer. Any thread may {@link #offer}; frames
+ * from one thread are written in the order it offered them. A CAS-guarded "writing" flag makes
+ * exactly one {@link FrameSink#sendText} be in flight at a time; its completion starts the
+ * next, looping (not recursing) when a send completes on the calling thread. No method blocks,
+ * takes a lock, or throws on the transport's account.
+ *
+ * <p>Capacity counts frames waiting behind the one in flight. {@link #offer} refuses when the
+ * queue is full (the core then closes the connection as a slow consumer) or once closing.
+ * {@link #close} with a code that {@linkplain CloseCode#flushesQueue() flushes} writes what is
+ * queued first, then closes; otherwise it drops the queue and closes at once. A failed send
+ * drops the queue and closes the sink with 1011.
+ *
+ * <p>A queue made {@linkplain #corked(FrameSink, int) corked} accepts frames but writes
+ * nothing until {@link #uncork()}: the bridge holds the {@code welcome} until the core has
+ * finished opening
+ * the connection, so a client never sees its welcome before the connection is routable.
+ */
+public final class OutboundQueue implements ClientChannel {
+  /** Close code after a failed write: the socket is likely gone, the code is for the log. */
+  static final int SEND_FAILED = 1011;
+
+  private static final Logger log = LoggerFactory.getLogger(OutboundQueue.class);
+
+  private final FrameSink sink;
+  private final int capacity;
+  private final ConcurrentLinkedQueue<EncodedFrame> frames = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger size = new AtomicInteger();
+  private final AtomicBoolean writing = new AtomicBoolean();
+  private final AtomicReference<Closing> closing = new AtomicReference<>();
+  private final AtomicBoolean closeSent = new AtomicBoolean();
+  private final InFlight inFlight = new InFlight();
+  private volatile boolean corked;
+
+  /** @param capacity frames that may wait behind the one being written (REALTIME_SEND_QUEUE) */
+  public OutboundQueue(FrameSink sink, int capacity) {
+    this.sink = Objects.requireNonNull(sink, "sink");
+    if (capacity < 1) {
+      throw new IllegalArgumentException("capacity must be >= 1");
+    }
+    this.capacity = capacity;
+  }
+
+  /** A queue that holds every write until {@link #uncork()}. */
+  public static OutboundQueue corked(FrameSink sink, int capacity) {
+    OutboundQueue q = new OutboundQueue(sink, capacity);
+    q.corked = true;
+    return q;
+  }
+
+  /** Starts writing what was offered while corked, in order; later calls do nothing. */
+  public void uncork() {
+    corked = false;
+    pump();
+  }
+
+  @Override
+  public boolean offer(EncodedFrame frame) {
+    Objects.requireNonNull(frame, "frame");
+    if (closing.get() != null) {
+      return false;
+    }
+    if (size.incrementAndGet() > capacity) {
+      size.decrementAndGet();
+      return false;
+    }
+    frames.offer(frame);
+    pump();
+    return true;
+  }
+
+  @Override
+  public void close(CloseCode code, String reason) {
+    Closing c = new Closing(code.code(), reason, code.flushesQueue());
+    if (!closing.compareAndSet(null, c)) {
+      return;
+    }
+    if (c.flush) {
+      pump(); // the writer closes once the queue is empty
+    } else {
+      discard();
+      closeOnce(c); // even while a send is stuck: a slow consumer must not hold the close
+    }
+  }
+
+  @Override
+  public void ping() {
+    if (!corked && closing.get() == null && sink.isOpen()) {
+      try {
+        sink.sendPing();
+      } catch (RuntimeException e) {
+        log.debug("ws.ping_failed error={}", e.toString());
+      }
+    }
+  }
+
+  @Override
+  public boolean isOpen() {
+    return closing.get() == null && sink.isOpen();
+  }
+
+  /** The socket is gone (the transport saw it close): drop what is queued, send nothing more. */
+  public void socketClosed() {
+    closeSent.set(true);
+    closing.compareAndSet(null, new Closing(1006, "socket closed", false));
+    discard();
+  }
+
+  /** Frames waiting behind the one in flight. */
+  public int size() {
+    return Math.max(0, size.get());
+  }
+
+  // --- the single writer ---
+
+  private void pump() {
+    // an offer that sees `corked` leaves its frame to uncork(), which pumps after clearing it
+    if (!corked && writing.compareAndSet(false, true)) {
+      drain();
+    }
+  }
+
+  /** Writes until the queue is empty or a send completes later. Caller holds {@code writing}. */
+  private void drain() {
+    while (true) {
+      Closing c = closing.get();
+      if (c != null && !c.flush) {
+        discard();
+        closeOnce(c);
+        return; // keeps `writing`: nothing is ever sent again
+      }
+      EncodedFrame next = frames.poll();
+      if (next == null) {
+        if (c != null) {
+          closeOnce(c);
+          return;
+        }
+        writing.set(false);
+        // an offer or close that found us writing left the work to us: look again
+        if (frames.isEmpty() && closing.get() == null) {
+          return;
+        }
+        if (!writing.compareAndSet(false, true)) {
+          return; // another thread took over
+        }
+        continue;
+      }
+      size.decrementAndGet();
+      if (!send(next)) {
+        return; // the callback resumes the loop, or the send failed
+      }
+    }
+  }
+
+  /** True when the send completed on this thread and the loop should go on. */
+  private boolean send(EncodedFrame frame) {
+    inFlight.state.set(InFlight.SENDING);
+    try {
+      sink.sendText(frame.text(), inFlight);
+    } catch (RuntimeException e) {
+      inFlight.failed(e);
+    }
+    // SENDING -> RETURNED: completion comes later and resumes the loop itself
+    return !inFlight.state.compareAndSet(InFlight.SENDING, InFlight.RETURNED)
+        && inFlight.state.get() == InFlight.DONE_INLINE;
+  }
+
+  private void failed(Throwable cause) {
+    log.debug("ws.send_failed error={}", String.valueOf(cause));
+    Closing c = new Closing(SEND_FAILED, "send failed", false);
+    closing.compareAndSet(null, c);
+    discard();
+    closeOnce(c);
+  }
+
+  private void discard() {
+    int n = 0;
+    while (frames.poll() != null) {
+      n++;
+    }
+    if (n > 0) {
+      size.addAndGet(-n);
+    }
+  }
+
+  private void closeOnce(Closing c) {
+    if (closeSent.compareAndSet(false, true)) {
+      try {
+        sink.close(c.code, c.reason);
+      } catch (RuntimeException e) {
+        log.debug("ws.close_failed code={} error={}", c.code, e.toString());
+      }
+    }
+  }
+
+  private record Closing(int code, String reason, boolean flush) {}
+
+  /** The callback of the one send in flight, reused: there is never a second one. */
+  private final class InFlight implements FrameSink.SendCallback {
+    static final int SENDING = 0;
+    static final int RETURNED = 1;
+    static final int DONE_INLINE = 2;
+    static final int FINISHED = 3;
+    static final int FAILED = 4;
+
+    final AtomicInteger state = new AtomicInteger(FINISHED);
+
+    @Override
+    public void succeeded() {
+      if (state.compareAndSet(SENDING, DONE_INLINE)) {
+        return; // completed inside sendText: the loop there goes on
+      }
+      if (state.compareAndSet(RETURNED, FINISHED)) {
+        drain(); // we still hold `writing`
+      }
+    }
+
+    @Override
+    public void failed(Throwable cause) {
+      int s = state.get();
+      if ((s == SENDING || s == RETURNED) && state.compareAndSet(s, FAILED)) {
+        OutboundQueue.this.failed(cause);
+      } else if (s == SENDING || s == RETURNED) {
+        failed(cause); // raced with our own state change: decide again
+      }
+    }
+  }
+}

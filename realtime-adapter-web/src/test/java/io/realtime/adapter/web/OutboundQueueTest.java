@@ -1,0 +1,373 @@
+package io.realtime.adapter.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.realtime.domain.CloseCode;
+import io.realtime.port.out.EncodedFrame;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+
+class OutboundQueueTest {
+  private final ExecutorService executor = Executors.newFixedThreadPool(3);
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    executor.shutdownNow();
+    assertTrue(executor.awaitTermination(5, TimeUnit.SECONDS));
+  }
+
+  private static EncodedFrame f(String text) {
+    return new EncodedFrame(text);
+  }
+
+  @Test
+  void framesAreWrittenInOfferOrder() {
+    RecordingSink sink = RecordingSink.inline();
+    OutboundQueue q = new OutboundQueue(sink, 10);
+    for (int i = 0; i < 5; i++) {
+      assertTrue(q.offer(f("m" + i)));
+    }
+    assertEquals(List.of("m0", "m1", "m2", "m3", "m4"), sink.sentList());
+    assertEquals(0, q.size());
+  }
+
+  @Test
+  void onlyOneSendIsInFlightAndCompletionSendsTheNext() {
+    RecordingSink sink = RecordingSink.manual();
+    OutboundQueue q = new OutboundQueue(sink, 10);
+    q.offer(f("a"));
+    q.offer(f("b"));
+    q.offer(f("c"));
+    assertEquals(List.of("a"), sink.sentList());
+    assertEquals(2, q.size());
+    assertTrue(sink.completeNext());
+    assertEquals(List.of("a", "b"), sink.sentList());
+    assertTrue(sink.completeNext());
+    assertTrue(sink.completeNext());
+    assertEquals(List.of("a", "b", "c"), sink.sentList());
+    assertFalse(sink.completeNext());
+    assertEquals(1, sink.maxInFlight.get());
+  }
+
+  @Test
+  void offerIsRefusedBeyondCapacity() {
+    RecordingSink sink = RecordingSink.manual();
+    OutboundQueue q = new OutboundQueue(sink, 3);
+    assertTrue(q.offer(f("in-flight")));
+    assertTrue(q.offer(f("1")));
+    assertTrue(q.offer(f("2")));
+    assertTrue(q.offer(f("3")));
+    assertFalse(q.offer(f("4")), "three wait behind the one in flight: the fourth is refused");
+    assertEquals(3, q.size());
+    sink.completeNext();
+    assertTrue(q.offer(f("4")), "a completed send frees a place");
+    assertFalse(q.offer(f("5")));
+  }
+
+  @Test
+  void flushingCloseWritesQueuedFramesThenCloses() {
+    RecordingSink sink = RecordingSink.manual();
+    OutboundQueue q = new OutboundQueue(sink, 10);
+    q.offer(f("a"));
+    q.offer(f("b"));
+    q.close(CloseCode.GOING_AWAY, "server shutting down");
+    assertFalse(q.offer(f("late")), "closing refuses new frames");
+    assertFalse(q.isOpen());
+    assertEquals(0, sink.closes.get(), "not before the queue is written");
+    sink.completeNext();
+    sink.completeNext();
+    assertEquals(List.of("text:a", "text:b", "close:1001"), sink.eventList());
+  }
+
+  @Test
+  void flushingCloseOfAnIdleQueueClosesAtOnce() {
+    RecordingSink sink = RecordingSink.inline();
+    OutboundQueue q = new OutboundQueue(sink, 10);
+    q.offer(f("a"));
+    q.close(CloseCode.KICKED, "disconnected by the server");
+    assertEquals(List.of("text:a", "close:4003"), sink.eventList());
+  }
+
+  @Test
+  void slowConsumerCloseDropsTheQueueAndClosesWhileASendIsStuck() {
+    RecordingSink sink = RecordingSink.manual();
+    OutboundQueue q = new OutboundQueue(sink, 10);
+    q.offer(f("stuck"));
+    q.offer(f("dropped-1"));
+    q.offer(f("dropped-2"));
+    q.close(CloseCode.SLOW_CONSUMER, "slow consumer");
+    assertEquals(List.of("text:stuck", "close:1013"), sink.eventList());
+    assertEquals(0, q.size());
+    sink.completeNext(); // the stuck send finishes late: nothing more is written
+    assertEquals(List.of("text:stuck", "close:1013"), sink.eventList());
+  }
+
+  @Test
+  void closeTwiceClosesOnceWithTheFirstCode() {
+    RecordingSink sink = RecordingSink.inline();
+    OutboundQueue q = new OutboundQueue(sink, 10);
+    q.close(CloseCode.TOKEN_EXPIRED, "token expired");
+    q.close(CloseCode.KICKED, "kicked");
+    assertEquals(1, sink.closes.get());
+    assertEquals(4001, sink.closeCode);
+  }
+
+  @Test
+  void failedSendDropsTheQueueAndClosesTheSink() {
+    RecordingSink sink = RecordingSink.manual();
+    OutboundQueue q = new OutboundQueue(sink, 10);
+    q.offer(f("a"));
+    q.offer(f("b"));
+    sink.failNext();
+    assertEquals(List.of("text:a", "close:1011"), sink.eventList());
+    assertFalse(q.offer(f("c")));
+    assertEquals(0, q.size());
+  }
+
+  @Test
+  void sendFailingInlineClosesOnce() {
+    RecordingSink sink = RecordingSink.inline();
+    sink.failSends = true;
+    OutboundQueue q = new OutboundQueue(sink, 10);
+    assertTrue(q.offer(f("a")));
+    assertFalse(q.offer(f("b")));
+    assertEquals(List.of("text:a", "close:1011"), sink.eventList());
+  }
+
+  @Test
+  void sinkThrowingIsASendFailureNotAnException() {
+    FrameSink throwing = new FrameSink() {
+      boolean open = true;
+
+      @Override
+      public void sendText(String text, SendCallback done) {
+        throw new IllegalStateException("transport bug");
+      }
+
+      @Override
+      public void sendPing() {
+        throw new IllegalStateException("transport bug");
+      }
+
+      @Override
+      public void close(int code, String reason) {
+        open = false;
+        throw new IllegalStateException("transport bug");
+      }
+
+      @Override
+      public boolean isOpen() {
+        return open;
+      }
+    };
+    OutboundQueue q = new OutboundQueue(throwing, 4);
+    q.ping();
+    assertTrue(q.offer(f("a")));
+    assertFalse(q.isOpen());
+    q.close(CloseCode.NORMAL, "bye");
+  }
+
+  @Test
+  void completionsOnTheCallingThreadLoopInsteadOfRecursing() {
+    RecordingSink held = RecordingSink.manual();
+    OutboundQueue q = new OutboundQueue(new FrameSink() {
+      private boolean first = true;
+
+      @Override
+      public void sendText(String text, SendCallback done) {
+        if (first) {
+          first = false;
+          held.sendText(text, done); // hold the first send so the rest queue up
+        } else {
+          done.succeeded(); // then every send completes inside sendText
+        }
+      }
+
+      @Override
+      public void sendPing() {}
+
+      @Override
+      public void close(int code, String reason) {}
+
+      @Override
+      public boolean isOpen() {
+        return true;
+      }
+    }, 200_000);
+    q.offer(f("held"));
+    for (int i = 0; i < 100_000; i++) {
+      q.offer(f("y"));
+    }
+    assertEquals(100_000, q.size());
+    held.completeNext(); // 100k inline completions: a recursive writer would overflow the stack
+    assertEquals(0, q.size());
+  }
+
+  @Test
+  void corkedQueueWritesNothingUntilUncorked() {
+    RecordingSink sink = RecordingSink.inline();
+    OutboundQueue q = OutboundQueue.corked(sink, 10);
+    assertTrue(q.offer(f("welcome")));
+    assertTrue(q.offer(f("m1")));
+    q.ping();
+    assertEquals(List.of(), sink.eventList());
+    q.uncork();
+    assertEquals(List.of("text:welcome", "text:m1"), sink.eventList());
+    q.offer(f("m2"));
+    assertEquals("text:m2", sink.eventList().get(2));
+  }
+
+  @Test
+  void flushingCloseWhileCorkedWritesThenClosesOnUncork() {
+    RecordingSink sink = RecordingSink.inline();
+    OutboundQueue q = OutboundQueue.corked(sink, 10);
+    q.offer(f("welcome"));
+    q.close(CloseCode.GOING_AWAY, "server shutting down");
+    assertEquals(List.of(), sink.eventList());
+    q.uncork();
+    assertEquals(List.of("text:welcome", "close:1001"), sink.eventList());
+  }
+
+  @Test
+  void pingBypassesTheQueueAndStopsOnceClosing() {
+    RecordingSink sink = RecordingSink.manual();
+    OutboundQueue q = new OutboundQueue(sink, 10);
+    q.offer(f("a"));
+    q.offer(f("b"));
+    q.ping();
+    assertEquals(List.of("text:a", "ping"), sink.eventList());
+    q.close(CloseCode.GOING_AWAY, "bye");
+    q.ping();
+    assertEquals(1, sink.pings.get());
+  }
+
+  @Test
+  void socketClosedDropsEverythingWithoutClosingAgain() {
+    RecordingSink sink = RecordingSink.manual();
+    OutboundQueue q = new OutboundQueue(sink, 10);
+    q.offer(f("a"));
+    q.offer(f("b"));
+    q.socketClosed();
+    assertFalse(q.offer(f("c")));
+    q.close(CloseCode.NORMAL, "bye");
+    sink.completeNext();
+    assertEquals(List.of("text:a"), sink.eventList());
+    assertEquals(0, q.size());
+  }
+
+  @RepeatedTest(5)
+  void concurrentOffersKeepPerThreadOrderWithOneSendInFlight() throws Exception {
+    RecordingSink sink = RecordingSink.async(executor);
+    OutboundQueue q = new OutboundQueue(sink, 1_000_000);
+    int threads = 4;
+    int perThread = 20_000;
+    CountDownLatch start = new CountDownLatch(1);
+    List<Thread> producers = new ArrayList<>();
+    AtomicInteger refused = new AtomicInteger();
+    for (int t = 0; t < threads; t++) {
+      int id = t;
+      Thread th = new Thread(() -> {
+        try {
+          start.await();
+        } catch (InterruptedException e) {
+          return;
+        }
+        for (int i = 0; i < perThread; i++) {
+          if (!q.offer(f(id + ":" + i))) {
+            refused.incrementAndGet();
+          }
+        }
+      });
+      th.start();
+      producers.add(th);
+    }
+    start.countDown();
+    for (Thread th : producers) {
+      th.join(TimeUnit.SECONDS.toMillis(20));
+      assertFalse(th.isAlive(), "producer finished");
+    }
+    assertEquals(0, refused.get());
+    assertTrue(sink.awaitSent(threads * perThread, Duration.ofSeconds(20)));
+    assertEquals(threads * perThread, sink.sent.size(), "every accepted frame was written");
+    assertEquals(1, sink.maxInFlight.get(), "exactly one send in flight at any time");
+    Map<String, Integer> last = new HashMap<>();
+    for (String s : sink.sentList()) {
+      String[] parts = s.split(":");
+      int seq = Integer.parseInt(parts[1]);
+      Integer prev = last.put(parts[0], seq);
+      assertEquals(prev == null ? 0 : prev + 1, seq, "per-thread order for thread " + parts[0]);
+    }
+  }
+
+  @RepeatedTest(5)
+  void concurrentOffersNeverExceedCapacity() throws Exception {
+    RecordingSink sink = RecordingSink.manual();
+    int capacity = 100;
+    OutboundQueue q = new OutboundQueue(sink, capacity);
+    AtomicInteger accepted = new AtomicInteger();
+    CountDownLatch done = new CountDownLatch(4);
+    for (int t = 0; t < 4; t++) {
+      executor.execute(() -> {
+        for (int i = 0; i < 1000; i++) {
+          if (q.offer(f("x"))) {
+            accepted.incrementAndGet();
+          }
+        }
+        done.countDown();
+      });
+    }
+    // the fourth task runs when a pool thread frees up: the pool has three
+    assertTrue(done.await(20, TimeUnit.SECONDS));
+    assertEquals(capacity + 1, accepted.get(), "capacity waiting plus the one in flight");
+    assertEquals(capacity, q.size());
+  }
+
+  @Test
+  void closeRacingOffersStillClosesExactlyOnce() throws Exception {
+    for (int round = 0; round < 200; round++) {
+      RecordingSink sink = RecordingSink.async(executor);
+      OutboundQueue q = new OutboundQueue(sink, 1000);
+      CountDownLatch go = new CountDownLatch(1);
+      CountDownLatch done = new CountDownLatch(2);
+      executor.execute(() -> {
+        await(go);
+        for (int i = 0; i < 200; i++) {
+          q.offer(f("m"));
+        }
+        done.countDown();
+      });
+      executor.execute(() -> {
+        await(go);
+        q.close(CloseCode.GOING_AWAY, "bye");
+        done.countDown();
+      });
+      go.countDown();
+      assertTrue(done.await(10, TimeUnit.SECONDS));
+      assertTrue(sink.awaitClosed(Duration.ofSeconds(10)), "round " + round);
+      assertEquals(1, sink.closes.get(), "round " + round);
+      List<String> events = sink.eventList();
+      assertEquals("close:1001", events.get(events.size() - 1), "close comes last");
+    }
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

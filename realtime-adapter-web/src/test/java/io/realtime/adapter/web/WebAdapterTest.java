@@ -1,0 +1,111 @@
+package io.realtime.adapter.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.realtime.domain.Principal;
+import io.realtime.domain.UserId;
+import io.realtime.port.in.ClientSession;
+import io.realtime.port.out.AuthFailure;
+import io.realtime.port.out.TokenCheck;
+import io.realtime.service.RealtimeCore;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The bridge and the adapter over the real embedded core, with a recording sink. */
+class WebAdapterTest {
+  private final RealtimeCore core = RealtimeCore.builder(new JacksonFrameCodec(),
+      token -> token.equals("alice") ? new TokenCheck.Valid(Principal.of(new UserId("alice")))
+          : new TokenCheck.Invalid(AuthFailure.BAD_SIGNATURE)).build();
+  private final WebAdapter web = WebAdapter.builder(WebSettings.defaults(),
+      new WebUseCases(core.openConnection(), core.authenticate(), core.publish(), core.kick(),
+          core.subscribeConnection(), core.presence(), core.stats(), core.drain())).build();
+
+  @AfterEach
+  void close() {
+    core.close();
+  }
+
+  private HandshakeDecision.Accept accept() {
+    return (HandshakeDecision.Accept) web.handshake(new HandshakeRequest("/ws",
+        NamedValues.of(Map.of("token", List.of("alice"))), NamedValues.EMPTY, "127.0.0.1"));
+  }
+
+  @Test
+  void welcomeIsTheFirstFrameAndPingIsAnswered() {
+    RecordingSink sink = RecordingSink.inline();
+    WebSocketBridge bridge = web.connect(accept(), sink);
+    assertTrue(sink.sentList().get(0).startsWith("{\"type\":\"welcome\",\"connectionId\":\""
+        + bridge.connectionId().orElseThrow().value()));
+    bridge.onText("{\"type\":\"ping\",\"ref\":\"1\"}");
+    assertEquals("{\"type\":\"pong\",\"ref\":\"1\"}", sink.sentList().get(1));
+    bridge.onText("nonsense");
+    assertTrue(sink.sentList().get(2).contains("\"code\":\"bad_request\""));
+    bridge.onBinary();
+    assertTrue(sink.sentList().get(3).contains("\"code\":\"unsupported_frame\""));
+  }
+
+  @Test
+  void closeForgetsTheConnectionOnce() {
+    RecordingSink sink = RecordingSink.inline();
+    WebSocketBridge bridge = web.connect(accept(), sink);
+    assertEquals(1, core.stats().stats().connections());
+    assertEquals(1, web.openSockets());
+    bridge.onClose(1000, "bye");
+    bridge.onError(new RuntimeException("late"));
+    assertEquals(0, core.stats().stats().connections());
+    assertEquals(0, web.openSockets());
+    bridge.onText("{\"type\":\"ping\"}");
+    assertEquals(1, sink.sentList().size(), "nothing after close");
+  }
+
+  @Test
+  void drainClosesWith1001AndWaitsForTheSockets() {
+    RecordingSink sink = RecordingSink.inline();
+    WebSocketBridge bridge = web.connect(accept(), sink);
+    web.drain();
+    assertEquals(1001, sink.closeCode);
+    assertFalse(web.awaitSocketsClosed(Duration.ofMillis(50)), "the socket has not closed yet");
+    bridge.onClose(1001, "server shutting down");
+    assertTrue(web.awaitSocketsClosed(Duration.ofSeconds(1)));
+    HandshakeDecision refused = web.handshake(new HandshakeRequest("/ws", NamedValues.EMPTY,
+        NamedValues.EMPTY, ""));
+    assertEquals(503, ((HandshakeDecision.Refuse) refused).status());
+  }
+
+  @Test
+  void theWelcomeIsWrittenOnlyOnceTheCoreHasOpenedTheConnection() {
+    RecordingSink sink = RecordingSink.inline();
+    boolean[] sentDuringOpen = {true};
+    WebAdapter probing = WebAdapter.builder(WebSettings.defaults(), new WebUseCases(
+        request -> {
+          ClientSession s = core.openConnection().open(request); // queues the welcome
+          sentDuringOpen[0] = !sink.sentList().isEmpty();
+          return s;
+        }, core.authenticate(), core.publish(), core.kick(), core.subscribeConnection(),
+        core.presence(), core.stats(), core.drain())).build();
+    probing.connect(accept(), sink);
+    assertFalse(sentDuringOpen[0], "nothing reaches the socket while open() runs");
+    assertTrue(sink.sentList().get(0).contains("\"welcome\""));
+  }
+
+  @Test
+  void aCoreFailureOnOpenClosesTheSocket() {
+    WebAdapter broken = WebAdapter.builder(WebSettings.defaults(), new WebUseCases(
+        request -> {
+          throw new IllegalStateException("bug");
+        }, core.authenticate(), core.publish(), core.kick(), core.subscribeConnection(),
+        core.presence(), core.stats(), core.drain())).build();
+    RecordingSink sink = RecordingSink.inline();
+    WebSocketBridge bridge = broken.connect(accept(), sink);
+    assertEquals(1011, sink.closeCode);
+    assertTrue(bridge.connectionId().isEmpty());
+    bridge.onText("{\"type\":\"ping\"}");
+    bridge.onClose(1011, "server error");
+    assertEquals(0, broken.openSockets());
+  }
+}
