@@ -1,6 +1,7 @@
 package io.realtime.service;
 
 import io.realtime.domain.CloseCode;
+import io.realtime.domain.CloseReason;
 import io.realtime.domain.Connection;
 import io.realtime.domain.ConnectionId;
 import io.realtime.domain.Envelope;
@@ -74,8 +75,8 @@ final class ConnectionSession implements ClientSession {
   }
 
   @Override
-  public void closed() {
-    service.end(this, io.realtime.domain.CloseReason.CLIENT);
+  public void closed(CloseReason reason) {
+    service.end(this, reason);
   }
 
   // --- delivery (any thread) ---

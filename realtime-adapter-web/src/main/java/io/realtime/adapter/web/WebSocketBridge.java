@@ -1,5 +1,6 @@
 package io.realtime.adapter.web;
 
+import io.realtime.domain.CloseReason;
 import io.realtime.domain.ConnectionId;
 import io.realtime.port.in.ClientSession;
 import io.realtime.port.in.OpenConnectionUseCase;
@@ -89,7 +90,7 @@ public final class WebSocketBridge {
 
   /** The socket closed, by either side; later calls do nothing. */
   public void onClose(int code, String reason) {
-    end();
+    end(reasonOf(code));
     log.debug("ws.closed connectionId={} code={} reason={}",
         session == null ? "-" : session.id(), code, reason);
   }
@@ -98,17 +99,26 @@ public final class WebSocketBridge {
   public void onError(Throwable cause) {
     log.debug("ws.error connectionId={} error={}", session == null ? "-" : session.id(),
         String.valueOf(cause));
-    end();
+    end(CloseReason.ERROR);
   }
 
-  private void end() {
+  /** What a close code the core did not send says about why the socket ended. */
+  static CloseReason reasonOf(int code) {
+    return switch (code) {
+      case 1009 -> CloseReason.MESSAGE_TOO_BIG; // the transport enforced the frame limit
+      case 1006, 1011 -> CloseReason.ERROR; // abnormal: no close frame, or a server failure
+      default -> CloseReason.CLIENT;
+    };
+  }
+
+  private void end(CloseReason reason) {
     if (!ended.compareAndSet(false, true)) {
       return;
     }
     channel.socketClosed();
     try {
       if (session != null) {
-        session.closed();
+        session.closed(reason);
       }
     } catch (RuntimeException e) {
       log.error("ws.close_failed connectionId={} error={}", session.id(), e.toString(), e);

@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.realtime.domain.CloseReason;
+import io.realtime.domain.Connection;
 import io.realtime.domain.Principal;
 import io.realtime.domain.UserId;
 import io.realtime.port.in.ClientSession;
 import io.realtime.port.out.AuthFailure;
+import io.realtime.port.out.RealtimeEvents;
 import io.realtime.port.out.TokenCheck;
 import io.realtime.service.RealtimeCore;
 import java.time.Duration;
@@ -61,6 +64,33 @@ class WebAdapterTest {
     assertEquals(0, web.openSockets());
     bridge.onText("{\"type\":\"ping\"}");
     assertEquals(1, sink.sentList().size(), "nothing after close");
+  }
+
+  @Test
+  void transportClosesAreCountedByTheirReason() {
+    List<CloseReason> reasons = new java.util.concurrent.CopyOnWriteArrayList<>();
+    RealtimeCore counted = RealtimeCore.builder(new JacksonFrameCodec(),
+        token -> new TokenCheck.Valid(Principal.of(new UserId("alice"))))
+        .events(new RealtimeEvents() {
+          @Override
+          public void connectionClosed(Connection connection, CloseReason reason) {
+            reasons.add(reason);
+          }
+        }).build();
+    try {
+      WebAdapter adapter = WebAdapter.builder(WebSettings.defaults(), new WebUseCases(
+          counted.openConnection(), counted.authenticate(), counted.publish(), counted.kick(),
+          counted.subscribeConnection(), counted.presence(), counted.stats(), counted.drain()))
+          .build();
+      adapter.connect(accept(), RecordingSink.inline()).onClose(1009, "too big");
+      adapter.connect(accept(), RecordingSink.inline()).onClose(1006, "");
+      adapter.connect(accept(), RecordingSink.inline()).onError(new java.io.IOException("reset"));
+      adapter.connect(accept(), RecordingSink.inline()).onClose(1000, "bye");
+      assertEquals(List.of(CloseReason.MESSAGE_TOO_BIG, CloseReason.ERROR, CloseReason.ERROR,
+          CloseReason.CLIENT), reasons);
+    } finally {
+      counted.close();
+    }
   }
 
   @Test

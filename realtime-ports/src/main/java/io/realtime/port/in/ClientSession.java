@@ -1,5 +1,6 @@
 package io.realtime.port.in;
 
+import io.realtime.domain.CloseReason;
 import io.realtime.domain.Connection;
 import io.realtime.domain.ConnectionId;
 
@@ -25,6 +26,16 @@ public interface ClientSession {
   /** A sign of life that is not a frame, such as a pong: resets the heartbeat clock. */
   void activity();
 
-  /** The socket is gone (closed by either side, or failed); later calls do nothing. */
-  void closed();
+  /**
+   * The socket is gone (closed by either side, or failed), for {@code reason}: the transport's
+   * own closes (a frame over the limit, a broken socket) say so, anything else is
+   * {@link CloseReason#CLIENT}. A close the core started keeps its own reason. Later calls do
+   * nothing.
+   */
+  void closed(CloseReason reason);
+
+  /** The client closed or went away. */
+  default void closed() {
+    closed(CloseReason.CLIENT);
+  }
 }

@@ -8,8 +8,11 @@ import java.util.Objects;
 /** A transport opens a connection after its handshake accepted {@code principal}. */
 public interface OpenConnectionUseCase {
   /**
-   * Registers the connection and queues its {@code welcome} as the first frame. The transport
-   * feeds the returned session; it must call {@link ClientSession#closed()} when the socket ends.
+   * Queues the connection's {@code welcome} as its first frame, then registers it for routing.
+   * The channel should not write to the socket before this returns (buffer until then, as the
+   * web adapter's queue does): a client that reads its {@code welcome} may then rely on being
+   * routable. The transport feeds the returned session and must call
+   * {@link ClientSession#closed} when the socket ends.
    */
   ClientSession open(OpenRequest request);
 
