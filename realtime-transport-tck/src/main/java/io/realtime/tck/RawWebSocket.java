@@ -78,9 +78,13 @@ public final class RawWebSocket implements AutoCloseable {
   }
 
   public void sendText(String text) {
+    sendFrame(Frame.TEXT, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Sends one masked frame with any opcode and payload, valid or not (e.g. bad UTF-8). */
+  public void sendFrame(int opcode, byte[] payload) {
     try {
-      RawHttp.writeFrame(socket.getOutputStream(), Frame.TEXT,
-          text.getBytes(StandardCharsets.UTF_8));
+      RawHttp.writeFrame(socket.getOutputStream(), opcode, payload);
     } catch (IOException e) {
       throw new AssertionError("sending failed", e);
     }

@@ -28,13 +28,15 @@ public final class RunningServer implements AutoCloseable {
   private final RealtimeCore core;
   private final TestTokens tokens;
   private final ServerSpec spec;
+  private final CountingEvents events;
 
   private RunningServer(RealtimeServer server, RealtimeCore core, TestTokens tokens,
-      ServerSpec spec) {
+      ServerSpec spec, CountingEvents events) {
     this.server = server;
     this.core = core;
     this.tokens = tokens;
     this.spec = spec;
+    this.events = events;
   }
 
   /** Builds core and web adapter from {@code spec}, hands them to the transport, starts it. */
@@ -44,10 +46,12 @@ public final class RunningServer implements AutoCloseable {
     TestTokens tokens = new TestTokens(
         "kit-secret-kit-secret-kit-secret-32".getBytes(StandardCharsets.UTF_8), clock,
         spec.tokenSkew());
+    CountingEvents events = new CountingEvents();
     RealtimeCore core = RealtimeCore.builder(new JacksonFrameCodec(spec.web().maxFrameBytes()),
             tokens)
         .settings(spec.core())
         .clock(clock)
+        .events(events)
         .queueLimit(spec.web().sendQueue())
         .handler(ECHO_TYPE, (sender, type, frame) -> HandlerResult.ack())
         .handler(REFUSE_TYPE, (sender, type, frame) -> HandlerResult.reject("nope", "refused"))
@@ -72,7 +76,12 @@ public final class RunningServer implements AutoCloseable {
       core.close();
       throw e;
     }
-    return new RunningServer(server, core, tokens, spec);
+    return new RunningServer(server, core, tokens, spec, events);
+  }
+
+  /** What the core recorded: closes and drops by reason. */
+  public CountingEvents events() {
+    return events;
   }
 
   public TestTokens tokens() {
