@@ -169,7 +169,13 @@ public final class ConnectionService implements OpenConnectionUseCase, DrainConn
     if (session.isEnded()) {
       return;
     }
-    ClientCommand command = codec.decode(text);
+    ClientCommand command;
+    try {
+      command = codec.decode(text);
+    } catch (RuntimeException e) { // a codec must not throw; if one does, the client still hears
+      command = new ClientCommand.Malformed("", ErrorCode.INTERNAL, "the server could not read "
+          + "this frame");
+    }
     long now = nanoTime();
     if (!session.admitFrame(now)) {
       reply(session, ServerFrame.Error.of(command.ref(), ErrorCode.RATE_LIMITED,

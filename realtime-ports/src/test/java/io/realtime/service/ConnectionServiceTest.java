@@ -64,6 +64,14 @@ class ConnectionServiceTest {
   }
 
   @Test
+  void aThrowingCodecStillAnswersAndKeepsTheConnection() {
+    var alice = fx.connect(user("alice"));
+    alice.session.receiveText(null); // the fake codec cannot read this: it throws
+    assertEquals("internal_error", error(alice.last()).code());
+    assertTrue(alice.channel.isOpen());
+  }
+
+  @Test
   void binaryFrameGetsUnsupportedFrame() {
     var alice = fx.connect(user("alice"));
     alice.session.receiveBinary();
