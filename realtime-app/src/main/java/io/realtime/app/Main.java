@@ -5,6 +5,7 @@ import io.realtime.app.config.ConfigException;
 import io.realtime.app.config.ConfigParser;
 import io.realtime.app.config.RealtimeConfig;
 import io.realtime.app.wiring.DaggerJettyComponent;
+import io.realtime.app.wiring.DaggerUndertowComponent;
 import io.realtime.app.wiring.ServerComponent;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -65,8 +66,7 @@ public final class Main {
   public static Running start(RealtimeConfig config) {
     ServerComponent component = switch (config.transport()) {
       case JETTY -> DaggerJettyComponent.factory().create(config);
-      case UNDERTOW -> throw new IllegalStateException(
-          "REALTIME_TRANSPORT=undertow is not wired in this build yet");
+      case UNDERTOW -> DaggerUndertowComponent.factory().create(config);
     };
     RealtimeServer server = component.server();
     server.start();

@@ -8,6 +8,7 @@ import io.realtime.adapter.jwt.HmacTokenIssuer;
 import io.realtime.adapter.jwt.KeySource;
 import io.realtime.adapter.jwt.TokenClaims;
 import io.realtime.app.config.ConfigParser;
+import io.realtime.app.config.Transport;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
@@ -22,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -32,6 +34,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class MainTest {
   private static final String SECRET = "0123456789abcdef0123456789abcdef";
@@ -61,11 +65,15 @@ class MainTest {
     }
   }
 
-  @Test
-  void startedServerWelcomesDeliversAndExposesMetrics() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void startedServerWelcomesDeliversAndExposesMetrics(Transport transport) throws Exception {
     var config = ConfigParser.parse(Map.of("REALTIME_JWT_SECRET", SECRET,
-        "REALTIME_API_KEY", API_KEY, "REALTIME_HOST", "127.0.0.1"), new String[] {"--port=0"});
+        "REALTIME_API_KEY", API_KEY, "REALTIME_HOST", "127.0.0.1"),
+        new String[] {"--port=0", "--transport=" + transport.name().toLowerCase(Locale.ROOT)});
     try (Main.Running running = Main.start(config)) {
+      assertEquals(transport.name().toLowerCase(Locale.ROOT),
+          running.component().server().transport());
       String token = new HmacTokenIssuer(KeySource.Secret.utf8(SECRET))
           .issue(TokenClaims.of("alice").withRoles(Set.of("admin")));
       Frames frames = new Frames();
@@ -102,13 +110,15 @@ class MainTest {
   }
 
   /** The real process: SIGTERM drains, the client sees 1001, the process exits in time. */
-  @Test
-  void sigtermDrainsWith1001AndExits() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void sigtermDrainsWith1001AndExits(Transport transport) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
         Main.class.getName(), "--port=0", "--host=127.0.0.1", "--drain-seconds=5")
         .redirectErrorStream(true);
     pb.environment().put("REALTIME_JWT_SECRET", SECRET);
+    pb.environment().put("REALTIME_TRANSPORT", transport.name().toLowerCase(Locale.ROOT));
     Process process = pb.start();
     try {
       BufferedReader out = new BufferedReader(

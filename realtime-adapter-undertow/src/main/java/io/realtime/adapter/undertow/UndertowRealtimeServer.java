@@ -1,0 +1,252 @@
+package io.realtime.adapter.undertow;
+
+import io.realtime.adapter.web.HandshakeDecision;
+import io.realtime.adapter.web.HandshakeRequest;
+import io.realtime.adapter.web.RealtimeServer;
+import io.realtime.adapter.web.WebAdapter;
+import io.realtime.adapter.web.WebSettings;
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.handlers.GracefulShutdownHandler;
+import io.undertow.util.AttachmentKey;
+import io.undertow.util.HeaderMap;
+import io.undertow.util.Headers;
+import io.undertow.websockets.WebSocketProtocolHandshakeHandler;
+import io.undertow.websockets.core.WebSocketChannel;
+import io.undertow.websockets.core.protocol.Handshake;
+import io.undertow.websockets.core.protocol.version13.Hybi13Handshake;
+import io.undertow.websockets.spi.WebSocketHttpExchange;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xnio.IoUtils;
+import org.xnio.Options;
+
+/**
+ * The realtime node on Undertow 2.3 (core API, no servlets): {@code /ws} upgrades decided by
+ * the web adapter before they happen (refusals are plain HTTP answers with a JSON body), every
+ * other path served by the web adapter's HTTP routes, all on one listener.
+ *
+ * <pre>{@code
+ * try (RealtimeServer server = new UndertowRealtimeServer(web)) {
+ *   server.start();
+ *   ...
+ * }
+ * }</pre>
+ *
+ * <p>Limits from {@link WebSettings}: text and binary messages up to {@code maxFrameBytes}
+ * (larger ones close with 1009), idle timeout of three heartbeats (the core's heartbeat closes
+ * silent peers sooner), and the same bound on how long one frame may take to be written, so a
+ * peer that stopped reading cannot hold its socket, since Undertow has no outbound queue limit
+ * of its own behind the web adapter's {@code OutboundQueue}. A peer gets
+ * {@link #CLOSE_TIMEOUT} to answer the server's close frame before its socket is cut.
+ *
+ * <p>Threading: lifecycle methods are for one thread. Undertow's I/O threads
+ * ({@code max(2, cores)}) only read, write and hand over: handshake decisions, HTTP routes and
+ * client messages run on its worker threads ({@link #WORKER_THREADS}), since each may block
+ * briefly. No Undertow or XNIO type appears in this class's public API.
+ */
+public final class UndertowRealtimeServer implements RealtimeServer {
+  /** How long a peer may take to answer the server's close frame before the socket is cut. */
+  static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+  /** I/O threads: one per core, at least two (Undertow's own default). */
+  static final int IO_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
+  /** Worker threads: Undertow's default of eight per I/O thread, capped for small hosts. */
+  static final int WORKER_THREADS = Math.min(64, IO_THREADS * 8);
+  /**
+   * Largest request head (request line and headers), as Jetty's default: Undertow's own is
+   * 1 MiB. Larger heads are refused with 400 (Jetty: 431).
+   */
+  static final int MAX_HEADER_BYTES = 8 * 1024;
+  /** How long {@code Undertow.stop()} waits for worker tasks before interrupting them. */
+  static final Duration STOP_TIMEOUT = Duration.ofSeconds(2);
+
+  private static final Logger log = LoggerFactory.getLogger(UndertowRealtimeServer.class);
+  private static final String WS_PATH = "/ws";
+  private static final AttachmentKey<HandshakeDecision.Accept> ACCEPTED =
+      AttachmentKey.create(HandshakeDecision.Accept.class);
+
+  private final WebAdapter web;
+  private final WebSettings settings;
+  private final Handshake handshake = new Hybi13Handshake(); // RFC 6455 only, as Jetty
+  private final HttpHandler http;
+  private final HttpHandler upgrades;
+  private final GracefulShutdownHandler graceful;
+  private final Undertow undertow;
+  private final UndertowWebSocketEndpoint.Limits limits;
+  private final AtomicBoolean started = new AtomicBoolean();
+  private final AtomicBoolean stopped = new AtomicBoolean();
+  private volatile int port = -1;
+  private volatile boolean serving;
+
+  public UndertowRealtimeServer(WebAdapter web) {
+    this.web = Objects.requireNonNull(web, "web");
+    this.settings = web.settings();
+    this.limits = new UndertowWebSocketEndpoint.Limits(settings.maxFrameBytes(),
+        settings.idleTimeout(), settings.idleTimeout(), CLOSE_TIMEOUT);
+    http = new UndertowHttpHandler(web, settings.maxRequestBytes());
+    upgrades = new WebSocketProtocolHandshakeHandler(List.of(handshake), this::connected, http);
+    graceful = new GracefulShutdownHandler(this::route); // counts requests, for the drain
+    int idleMillis = (int) Math.min(Integer.MAX_VALUE, settings.idleTimeout().toMillis());
+    undertow = Undertow.builder()
+        .addHttpListener(settings.port(), settings.host())
+        .setIoThreads(IO_THREADS)
+        .setWorkerThreads(WORKER_THREADS)
+        .setWorkerOption(Options.WORKER_NAME, "realtime-undertow")
+        .setServerOption(UndertowOptions.IDLE_TIMEOUT, idleMillis)
+        .setServerOption(UndertowOptions.MAX_HEADER_SIZE, MAX_HEADER_BYTES)
+        .setServerOption(UndertowOptions.SHUTDOWN_TIMEOUT, (int) STOP_TIMEOUT.toMillis())
+        .setHandler(graceful)
+        .build();
+  }
+
+  @Override
+  public void start() {
+    if (!started.compareAndSet(false, true)) {
+      throw new IllegalStateException("already started");
+    }
+    try {
+      undertow.start();
+      SocketAddress bound = undertow.getListenerInfo().get(0).getAddress();
+      port = ((InetSocketAddress) bound).getPort();
+      serving = true;
+    } catch (RuntimeException e) { // Undertow wraps the BindException
+      stopQuietly();
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw new IllegalStateException(
+          "cannot start Undertow on " + settings.host() + ":" + settings.port() + ": " + cause, e);
+    }
+    log.info("server.started transport=undertow host={} port={}", settings.host(), port);
+  }
+
+  @Override
+  public int port() {
+    return port;
+  }
+
+  @Override
+  public String transport() {
+    return "undertow";
+  }
+
+  @Override
+  public boolean drainAndStop(Duration timeout) {
+    if (!stopped.compareAndSet(false, true)) {
+      return true;
+    }
+    if (!serving) { // never served: nothing to drain, and the core is left alone
+      stopQuietly();
+      return true;
+    }
+    log.info("server.draining transport=undertow connections={} timeoutMs={}",
+        web.openSockets(), timeout.toMillis());
+    long deadline = System.nanoTime() + timeout.toNanos();
+    web.drain();
+    boolean clean = web.awaitSocketsClosed(timeout);
+    clean &= requestsFinished(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+    stopQuietly();
+    log.info("server.stopped transport=undertow clean={}", clean);
+    return clean;
+  }
+
+  @Override
+  public void close() {
+    drainAndStop(settings.drainTimeout());
+  }
+
+  /** Exactly {@code /ws} to the gate, as Jetty maps it (Undertow's exact paths take /ws/ too). */
+  private void route(HttpServerExchange exchange) throws Exception {
+    if (WS_PATH.equals(exchange.getRequestPath())) {
+      gate(exchange);
+    } else {
+      http.handleRequest(exchange);
+    }
+  }
+
+  /**
+   * The {@code /ws} route: a WebSocket upgrade is decided by the web adapter on a worker
+   * (token checks may block), then refused with a plain answer or handed to Undertow's
+   * handshake; anything else is a plain request (400 {@code upgrade_required}).
+   */
+  private void gate(HttpServerExchange exchange) throws Exception {
+    if (!UndertowExchange.isUpgrade(exchange, handshake)) {
+      http.handleRequest(exchange);
+      return;
+    }
+    if (exchange.isInIoThread()) {
+      exchange.dispatch(this::gate);
+      return;
+    }
+    try {
+      HandshakeDecision decision = web.handshake(new HandshakeRequest(
+          UndertowExchange.rawPath(exchange), UndertowExchange.query(exchange),
+          UndertowExchange.headers(exchange), UndertowExchange.remoteAddress(exchange)));
+      if (decision instanceof HandshakeDecision.Accept accept) {
+        exchange.putAttachment(ACCEPTED, accept);
+        exchange.addResponseCommitListener(UndertowRealtimeServer::rfc6455Head);
+        if (!accept.subprotocol().isEmpty()) {
+          // Undertow's handshake keeps a protocol already set when it selects none itself
+          exchange.getResponseHeaders().put(Headers.SEC_WEB_SOCKET_PROTOCOL, accept.subprotocol());
+        }
+        upgrades.handleRequest(exchange);
+        return;
+      }
+      UndertowExchange.write(exchange, ((HandshakeDecision.Refuse) decision).toResponse());
+    } catch (RuntimeException e) { // never throw into Undertow: answer in protocol terms
+      log.error("ws.upgrade_failed transport=undertow error={}", e.toString(), e);
+      UndertowExchange.fail(exchange);
+    }
+  }
+
+  /**
+   * Trims Undertow's 101 to what RFC 6455 (and Jetty) sends: Undertow adds headers of older
+   * drafts, {@code Sec-WebSocket-Location} (the whole URL, so a {@code ?token=} too) and an
+   * echo of {@code Origin}, and spells {@code Upgrade: WebSocket}.
+   */
+  private static void rfc6455Head(HttpServerExchange exchange) {
+    HeaderMap headers = exchange.getResponseHeaders();
+    headers.remove(Headers.SEC_WEB_SOCKET_LOCATION);
+    headers.remove(Headers.SEC_WEB_SOCKET_ORIGIN);
+    headers.remove(Headers.ORIGIN);
+    if (headers.contains(Headers.UPGRADE)) {
+      headers.put(Headers.UPGRADE, "websocket");
+    }
+  }
+
+  /** Undertow's connection callback: the handshake is done and the channel open. */
+  private void connected(WebSocketHttpExchange exchange, WebSocketChannel channel) {
+    HandshakeDecision.Accept accept = exchange.getAttachment(ACCEPTED);
+    if (accept == null) { // cannot happen: only the gate hands requests to the handshake
+      log.error("ws.upgrade_failed transport=undertow error=\"no handshake decision\"");
+      IoUtils.safeClose(channel);
+      return;
+    }
+    new UndertowWebSocketEndpoint(web, accept, channel, limits).open();
+  }
+
+  /** Stops taking HTTP requests and waits for those in flight; false if some were still running. */
+  private boolean requestsFinished(Duration timeout) {
+    graceful.shutdown();
+    try {
+      return graceful.awaitShutdown(Math.max(1, timeout.toMillis()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private void stopQuietly() {
+    try {
+      undertow.stop(); // closes the listener, then the worker within STOP_TIMEOUT
+    } catch (RuntimeException e) {
+      log.warn("server.stop_failed transport=undertow error={}", e.toString());
+    }
+  }
+}
