@@ -17,9 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -255,37 +253,6 @@ public abstract class HostileClientSuite extends TransportSuite {
 
   private static boolean refusedClearly(int status) {
     return status == 503 || status == 429;
-  }
-
-  private static void assertStats(ApiClient api, int connections, int users) {
-    await(() -> api.call("GET", "/api/v1/stats", "").json().path("connections").asInt()
-        == connections, "stats settle to " + connections + " connections");
-    JsonNode stats = api.call("GET", "/api/v1/stats", "").json();
-    assertEquals(connections, stats.path("connections").asInt(), stats.toString());
-    assertEquals(users, stats.path("users").asInt(), stats.toString());
-    assertEquals(0, stats.path("topics").asInt(), stats.toString());
-  }
-
-  private static void await(BooleanSupplier condition, String what) {
-    await(condition, () -> what);
-  }
-
-  /** Polls a condition for up to ten seconds (yielding between polls, never sleeping long). */
-  private static void await(BooleanSupplier condition,
-      java.util.function.Supplier<String> what) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within 10 s: " + what.get());
-      }
-      try {
-        new CompletableFuture<Void>().get(20, TimeUnit.MILLISECONDS);
-      } catch (java.util.concurrent.TimeoutException expected) {
-        // poll again
-      } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
-        throw new CompletionException(e);
-      }
-    }
   }
 
   /** Live threads, leaving out the test's own clients (the JDK HTTP client's pools). */

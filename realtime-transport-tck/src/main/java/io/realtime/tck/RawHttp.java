@@ -46,18 +46,23 @@ public final class RawHttp {
 
   /** Sends a GET to {@code path} with {@code headers} and reads the whole answer. */
   public static Response get(int port, String path, Map<String, String> headers) {
-    StringBuilder request = new StringBuilder("GET " + path + " HTTP/1.1\r\n")
-        .append("Host: 127.0.0.1:").append(port).append("\r\n");
-    headers.forEach((k, v) -> request.append(k).append(": ").append(v).append("\r\n"));
-    request.append("Connection: close\r\n\r\n");
+    return send(port, head("GET", path, port, headers) + "Connection: close\r\n\r\n");
+  }
+
+  /**
+   * Writes {@code request} exactly as given (head and body, any framing, valid or not) and
+   * reads one answer: its body by {@code Content-Length}, chunks, or until the server closes.
+   */
+  public static Response send(int port, String request) {
     try (Socket s = socket(port)) {
-      s.getOutputStream().write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
+      s.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
       s.getOutputStream().flush();
       InputStream in = s.getInputStream();
       Head head = readHead(in);
       return new Response(head.status, head.headers, readBody(in, head.headers));
     } catch (IOException e) {
-      throw new AssertionError("raw GET " + redacted(path) + " failed", e);
+      String line = request.lines().findFirst().orElse("");
+      throw new AssertionError("raw request failed: " + redactedLine(line), e);
     }
   }
 
@@ -89,21 +94,18 @@ public final class RawHttp {
       int receiveBufferBytes) {
     Map<String, String> headers = upgradeHeaders();
     headers.putAll(extraHeaders);
-    StringBuilder request = new StringBuilder("GET " + path + " HTTP/1.1\r\n")
-        .append("Host: 127.0.0.1:").append(port).append("\r\n");
-    headers.forEach((k, v) -> request.append(k).append(": ").append(v).append("\r\n"));
-    request.append("\r\n");
     Socket s = null;
     try {
       s = socket(port, receiveBufferBytes);
-      s.getOutputStream().write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
+      s.getOutputStream().write((head("GET", path, port, headers) + "\r\n")
+          .getBytes(StandardCharsets.ISO_8859_1));
       s.getOutputStream().flush();
       Head head = readHead(s.getInputStream());
       if (head.status != 101) {
         throw new AssertionError("expected 101, got " + head.status + " "
             + readBody(s.getInputStream(), head.headers));
       }
-      return new RawWebSocket(s);
+      return new RawWebSocket(s, head.headers);
     } catch (IOException e) {
       closeQuietly(s);
       throw new AssertionError("raw upgrade failed", e);
@@ -125,6 +127,14 @@ public final class RawHttp {
     s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
     s.setSoTimeout((int) READ_TIMEOUT.toMillis());
     return s;
+  }
+
+  /** The request line, {@code Host}, then {@code headers} in their order; not yet ended. */
+  private static String head(String method, String path, int port, Map<String, String> headers) {
+    StringBuilder request = new StringBuilder(method + " " + path + " HTTP/1.1\r\n")
+        .append("Host: 127.0.0.1:").append(port).append("\r\n");
+    headers.forEach((k, v) -> request.append(k).append(": ").append(v).append("\r\n"));
+    return request.toString();
   }
 
   private record Head(int status, Map<String, List<String>> headers) {}
@@ -193,11 +203,16 @@ public final class RawHttp {
     throw new AssertionError("header line longer than 16 KiB");
   }
 
-  /** A path with its query's tokens masked, for failure messages. */
-  static String redacted(String pathAndQuery) {
-    int q = pathAndQuery.indexOf('?');
-    return q < 0 ? pathAndQuery
-        : Redaction.target(pathAndQuery.substring(0, q), pathAndQuery.substring(q + 1));
+  /** A request line with its query's tokens masked, for failure messages. */
+  private static String redactedLine(String requestLine) {
+    String[] parts = requestLine.split(" ", 3);
+    if (parts.length < 2) {
+      return requestLine;
+    }
+    int q = parts[1].indexOf('?');
+    String target = q < 0 ? parts[1]
+        : Redaction.target(parts[1].substring(0, q), parts[1].substring(q + 1));
+    return parts[0] + " " + target;
   }
 
   static void closeQuietly(Socket s) {

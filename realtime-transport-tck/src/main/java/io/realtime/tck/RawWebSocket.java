@@ -1,14 +1,21 @@
 package io.realtime.tck;
 
 import java.io.DataInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
- * The client end of an upgraded socket, spoken by hand: it reads only when told to (so a test
- * can play a client that stopped reading) and never answers pings or closes by itself.
+ * The client end of an upgraded socket, spoken by hand, for what the JDK client hides: the
+ * exact 101 head, when the server ends the TCP connection, and a client that stops reading or
+ * answers (or ignores) a close frame as a test says. It reads only when told to and never
+ * answers pings or closes by itself. Made by {@link RawHttp#upgrade}.
  */
 public final class RawWebSocket implements AutoCloseable {
   /** Frames larger than this are refused by the reader (a test bound, not a protocol one). */
@@ -16,10 +23,12 @@ public final class RawWebSocket implements AutoCloseable {
 
   private final Socket socket;
   private final DataInputStream in;
+  private final Map<String, List<String>> headers;
 
-  RawWebSocket(Socket socket) throws IOException {
+  RawWebSocket(Socket socket, Map<String, List<String>> headers) throws IOException {
     this.socket = socket;
     this.in = new DataInputStream(socket.getInputStream());
+    this.headers = Map.copyOf(headers);
   }
 
   /** One server frame. */
@@ -38,26 +47,23 @@ public final class RawWebSocket implements AutoCloseable {
     }
   }
 
-  /** Reads the next frame (unmasked, as servers send them). */
+  /** The headers of the server's 101 answer; names in lower case. */
+  public Map<String, List<String>> headers() {
+    return headers;
+  }
+
+  /** A header of the 101 answer (any case); {@code ""} when absent, as in {@link RawHttp}. */
+  public String header(String name) {
+    List<String> v = headers.get(name.toLowerCase(Locale.ROOT));
+    return v == null || v.isEmpty() ? "" : v.get(0);
+  }
+
+  /** Reads the next frame (unmasked, as servers send them); fails if the server ended. */
   public Frame readFrame() {
     try {
-      int b0 = in.readUnsignedByte();
-      int b1 = in.readUnsignedByte();
-      long length = b1 & 0x7F;
-      if (length == 126) {
-        length = in.readUnsignedShort();
-      } else if (length == 127) {
-        length = in.readLong();
-      }
-      if (length < 0 || length > MAX_FRAME) {
-        throw new AssertionError("frame length " + length);
-      }
-      if ((b1 & 0x80) != 0) {
-        throw new AssertionError("a server frame must not be masked");
-      }
-      byte[] payload = new byte[(int) length];
-      in.readFully(payload);
-      return new Frame(b0 & 0x0F, payload);
+      return read();
+    } catch (EOFException e) {
+      throw new AssertionError("the server ended the connection", e);
     } catch (IOException e) {
       throw new AssertionError("reading a frame failed", e);
     }
@@ -68,17 +74,56 @@ public final class RawWebSocket implements AutoCloseable {
    * when the socket's read timeout passes.
    */
   public Frame awaitClose(int maxFrames) {
+    return awaitFrame(Frame.CLOSE, maxFrames);
+  }
+
+  /**
+   * Reads until a frame with {@code opcode} and returns it, skipping others (such as pings);
+   * fails after {@code maxFrames} frames or when the socket's read timeout passes.
+   */
+  public Frame awaitFrame(int opcode, int maxFrames) {
     for (int i = 0; i < maxFrames; i++) {
       Frame f = readFrame();
-      if (f.opcode() == Frame.CLOSE) {
+      if (f.opcode() == opcode) {
         return f;
       }
     }
-    throw new AssertionError("no close frame within " + maxFrames + " frames");
+    throw new AssertionError("no frame with opcode " + opcode + " within " + maxFrames
+        + " frames");
+  }
+
+  /**
+   * True if the server ends its side of the connection (FIN or reset) within {@code timeout},
+   * reading past any frames before that. Leaves the read timeout changed.
+   */
+  public boolean endsWithin(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try {
+      for (int i = 0; i < 100_000; i++) {
+        long left = Duration.ofNanos(deadline - System.nanoTime()).toMillis();
+        if (left <= 0) {
+          return false;
+        }
+        socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
+        read();
+      }
+      return false;
+    } catch (EOFException e) {
+      return true;
+    } catch (SocketTimeoutException e) {
+      return false;
+    } catch (IOException e) {
+      return true; // reset by the server: ended as well
+    }
   }
 
   public void sendText(String text) {
     sendFrame(Frame.TEXT, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Sends a close frame with {@code code}, starting or answering the close handshake. */
+  public void sendClose(int code) {
+    sendFrame(Frame.CLOSE, new byte[] {(byte) (code >>> 8), (byte) code});
   }
 
   /** Sends one masked frame with any opcode and payload, valid or not (e.g. bad UTF-8). */
@@ -102,5 +147,26 @@ public final class RawWebSocket implements AutoCloseable {
   @Override
   public void close() {
     RawHttp.closeQuietly(socket);
+  }
+
+  /** One frame; an {@link EOFException} if the server has ended the connection. */
+  private Frame read() throws IOException {
+    int b0 = in.readUnsignedByte();
+    int b1 = in.readUnsignedByte();
+    long length = b1 & 0x7F;
+    if (length == 126) {
+      length = in.readUnsignedShort();
+    } else if (length == 127) {
+      length = in.readLong();
+    }
+    if (length < 0 || length > MAX_FRAME) {
+      throw new AssertionError("frame length " + length);
+    }
+    if ((b1 & 0x80) != 0) {
+      throw new AssertionError("a server frame must not be masked");
+    }
+    byte[] payload = new byte[(int) length];
+    in.readFully(payload);
+    return new Frame(b0 & 0x0F, payload);
   }
 }

@@ -166,6 +166,76 @@ public abstract class TransportConformanceSuite extends TransportSuite {
       assertEquals(400, raw.status());
       assertEquals("upgrade_required", raw.json().path("error").asText());
     }
+
+    @Test
+    void wsWithoutAWholeUpgradeIs400ForEveryMethod() {
+      RunningServer s = start();
+      RawHttp.Response post = RawHttp.send(s.port(), "POST /ws HTTP/1.1\r\nHost: x\r\n"
+          + "Content-Length: 2\r\nConnection: close\r\n\r\n{}");
+      assertEquals(400, post.status(), post.body());
+      assertEquals("upgrade_required", post.json().path("error").asText());
+      // upgrade headers without a key are no handshake either
+      RawHttp.Response keyless = RawHttp.send(s.port(), "GET /ws HTTP/1.1\r\nHost: x\r\n"
+          + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\r\n");
+      assertEquals(400, keyless.status(), keyless.body());
+      assertEquals("upgrade_required", keyless.json().path("error").asText());
+    }
+
+    @Test
+    void anUpgradeOfAnyOtherPathIsAPlainRequest() {
+      RunningServer s = start();
+      String token = s.tokens().user("alice").sign();
+      RawHttp.Response slash = RawHttp.get(s.port(), "/ws/?token=" + token,
+          RawHttp.upgradeHeaders());
+      assertEquals(400, slash.status(), slash.body());
+      assertEquals("upgrade_required", slash.json().path("error").asText());
+      RawHttp.Response health = RawHttp.get(s.port(), "/health", RawHttp.upgradeHeaders());
+      assertEquals(200, health.status(), health.body());
+    }
+
+    @Test
+    void theSubprotocolIsAnsweredOnlyWhenOffered() {
+      RunningServer s = start();
+      String token = s.tokens().user("alice").sign();
+      try (RawWebSocket offered = RawHttp.upgrade(s.port(), "/ws",
+          Map.of("Sec-WebSocket-Protocol", "realtime.v1, bearer." + token))) {
+        assertEquals("realtime.v1", offered.header("Sec-WebSocket-Protocol"));
+        assertTrue(offered.readFrame().text().contains("\"welcome\""));
+      }
+      try (RawWebSocket plain = RawHttp.upgrade(s.port(), "/ws?token=" + token, Map.of())) {
+        assertFalse(plain.headers().containsKey("sec-websocket-protocol"),
+            plain.headers().toString());
+      }
+    }
+
+    @Test
+    void the101CarriesOnlyRfc6455HeadersAndNeverTheToken() {
+      RunningServer s = start();
+      String token = s.tokens().user("alice").sign();
+      try (RawWebSocket c = RawHttp.upgrade(s.port(), "/ws?token=" + token,
+          Map.of("Origin", "https://app.example"))) {
+        assertEquals("websocket", c.header("Upgrade"));
+        assertFalse(c.headers().containsKey("sec-websocket-location"),
+            "older drafts' header, URL and all");
+        assertFalse(c.headers().containsKey("origin"));
+        assertFalse(c.headers().toString().contains(token), c.headers().toString());
+      }
+    }
+
+    /**
+     * Browsers always offer permessage-deflate; compressing would cost a deflate per recipient
+     * of every broadcast, so every transport declines it and frames go out as encoded, once.
+     */
+    @Test
+    void compressionOffersAreDeclined() {
+      RunningServer s = start();
+      String token = s.tokens().user("alice").sign();
+      try (RawWebSocket c = RawHttp.upgrade(s.port(), "/ws?token=" + token, Map.of(
+          "Sec-WebSocket-Extensions", "permessage-deflate; client_max_window_bits"))) {
+        assertFalse(c.headers().containsKey("sec-websocket-extensions"), c.headers().toString());
+        assertTrue(c.readFrame().text().startsWith("{\"type\":\"welcome\""));
+      }
+    }
   }
 
   // --- section 3: frames ---
@@ -178,6 +248,20 @@ public abstract class TransportConformanceSuite extends TransportSuite {
       Client c = connect(s, s.tokens().user("alice").sign());
       c.send("{\"type\":\"ping\",\"ref\":\"p1\"}");
       assertEquals("{\"type\":\"pong\",\"ref\":\"p1\"}", c.next().toString());
+    }
+
+    @Test
+    void clientFramesAreAnsweredOneAtATimeInOrder() {
+      RunningServer s = start();
+      try (RawWebSocket c = rawClient(s, "alice")) {
+        for (int i = 0; i < 50; i++) { // all written before the first answer is read
+          c.sendText("{\"type\":\"ping\",\"ref\":\"" + i + "\"}");
+        }
+        for (int i = 0; i < 50; i++) {
+          assertEquals("{\"type\":\"pong\",\"ref\":\"" + i + "\"}",
+              c.awaitFrame(RawWebSocket.Frame.TEXT, 5).text());
+        }
+      }
     }
 
     @Test
@@ -358,11 +442,37 @@ public abstract class TransportConformanceSuite extends TransportSuite {
   @Nested
   class CloseCodes {
     @Test
-    void oversizedFrameIsClosedWith1009() {
+    void oversizedMessagesAreClosedWith1009AndCountedAsTooBig() {
+      RunningServer s = start(ServerSpec.defaults().web(w -> w.withMaxFrameBytes(1024)));
+      Client text = connect(s, s.tokens().user("alice").sign());
+      Client binary = connect(s, s.tokens().user("bob").sign());
+      text.send("{\"type\":\"echo\",\"pad\":\"" + "x".repeat(2000) + "\"}");
+      assertEquals(1009, text.socket().awaitClose(WAIT).code());
+      binary.socket().sendBinary(new byte[2000]);
+      assertEquals(1009, binary.socket().awaitClose(WAIT).code());
+      assertStats(api(s), 0, 0);
+      assertEquals(2, s.events().count("closed:message_too_big"));
+    }
+
+    @Test
+    void aMessageJustUnderTheLimitPasses() {
       RunningServer s = start(ServerSpec.defaults().web(w -> w.withMaxFrameBytes(1024)));
       Client c = connect(s, s.tokens().user("alice").sign());
-      c.send("{\"type\":\"echo\",\"pad\":\"" + "x".repeat(2000) + "\"}");
-      assertEquals(1009, c.socket().awaitClose(WAIT).code());
+      String frame = "{\"type\":\"ping\",\"ref\":\"" + "x".repeat(990) + "\"}";
+      assertTrue(frame.length() <= 1024);
+      c.send(frame);
+      assertEquals("pong", c.next().path("type").asText());
+    }
+
+    @Test
+    void aClientInitiatedCloseIsEchoedAndEndsTheConnection() {
+      RunningServer s = start();
+      try (RawWebSocket c = rawClient(s, "alice")) {
+        c.sendClose(1000);
+        assertEquals(1000, c.awaitClose(5).closeCode());
+        assertTrue(c.endsWithin(Duration.ofSeconds(2)), "the server kept the socket open");
+      }
+      assertStats(api(s), 0, 0);
     }
 
     @Test
@@ -645,6 +755,55 @@ public abstract class TransportConformanceSuite extends TransportSuite {
       ApiClient.Reply method = api(s).call("PUT", "/api/v1/messages", "{}");
       assertEquals(405, method.status());
       assertNotEquals("", method.header("Allow"));
+    }
+
+    @Test
+    void bodiesOverTheLimitAre413WithOrWithoutContentLength() {
+      RunningServer s = start(ServerSpec.defaults().web(w -> w.withMaxRequestBytes(1024)));
+      String big = "{\"pad\":\"" + "x".repeat(2000) + "\"}";
+      RawHttp.Response withLength = RawHttp.send(s.port(), publishHead()
+          + "Content-Length: " + big.length() + "\r\nConnection: close\r\n\r\n" + big);
+      assertEquals(413, withLength.status(), withLength.body());
+      assertEquals("bad_request", withLength.json().path("error").asText());
+      RawHttp.Response chunked = RawHttp.send(s.port(), publishHead() + chunked(big));
+      assertEquals(413, chunked.status(), chunked.body());
+      assertEquals("bad_request", chunked.json().path("error").asText());
+    }
+
+    @Test
+    void aSmallChunkedBodyStillReachesTheRoutes() {
+      RunningServer s = start(ServerSpec.defaults().web(w -> w.withMaxRequestBytes(1024)));
+      String body = "{\"target\":{\"kind\":\"broadcast\"},\"type\":\"t\",\"payload\":1}";
+      RawHttp.Response answer = RawHttp.send(s.port(), publishHead() + chunked(body));
+      assertEquals(202, answer.status(), answer.body());
+    }
+
+    @Test
+    void presencePathsMayCarryEscapedTopicCharacters() {
+      RunningServer s = start();
+      String[][] cases = {
+          {"/api/v1/presence/chat:room", "chat:room"},
+          {"/api/v1/presence/chat%3Aroom", "chat:room"},
+          {"/api/v1/presence/chat/room", "chat/room"},
+          {"/api/v1/presence/chat%2Froom", "chat/room"}};
+      for (String[] c : cases) {
+        RawHttp.Response answer = RawHttp.get(s.port(), c[0],
+            Map.of("Authorization", "Bearer " + ServerSpec.API_KEY));
+        assertEquals(200, answer.status(), c[0] + " -> " + answer.body());
+        assertEquals("{\"topic\":\"" + c[1] + "\",\"users\":[]}", answer.body(), c[0]);
+      }
+    }
+
+    /** A publish request's head up to its framing headers. */
+    private String publishHead() {
+      return "POST /api/v1/messages HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+          + ServerSpec.API_KEY + "\r\nContent-Type: application/json\r\n";
+    }
+
+    /** The rest of a request carrying {@code body} in one chunk. */
+    private String chunked(String body) {
+      return "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+          + Integer.toHexString(body.length()) + "\r\n" + body + "\r\n0\r\n\r\n";
     }
   }
 

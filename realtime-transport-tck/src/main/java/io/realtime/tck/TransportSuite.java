@@ -17,8 +17,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -104,6 +109,19 @@ public abstract class TransportSuite {
     return new Client(socket, welcome);
   }
 
+  /** A hand-spoken client of {@code user}, token in the query, whose welcome has been read. */
+  protected static RawWebSocket rawClient(RunningServer server, String user) {
+    RawWebSocket c = RawHttp.upgrade(server.port(),
+        "/ws?token=" + server.tokens().user(user).sign(), Map.of());
+    try {
+      assertEquals("welcome", Json.parse(c.readFrame().text()).path("type").asText());
+      return c;
+    } catch (RuntimeException | Error e) {
+      c.close();
+      throw e;
+    }
+  }
+
   protected RecordingSocket.Refused refused(RunningServer server, String query,
       Consumer<WebSocket.Builder> setup) {
     return RecordingSocket.refused(http, server.ws(query), setup);
@@ -127,4 +145,37 @@ public abstract class TransportSuite {
     }
   }
 
+  /**
+   * Waits until the node counts {@code connections} connections (a close may trail what the
+   * client saw), then checks them, the users, and that no topic is left.
+   */
+  protected static void assertStats(ApiClient api, int connections, int users) {
+    await(() -> api.call("GET", "/api/v1/stats", "").json().path("connections").asInt()
+        == connections, "stats settle to " + connections + " connections");
+    JsonNode stats = api.call("GET", "/api/v1/stats", "").json();
+    assertEquals(connections, stats.path("connections").asInt(), stats.toString());
+    assertEquals(users, stats.path("users").asInt(), stats.toString());
+    assertEquals(0, stats.path("topics").asInt(), stats.toString());
+  }
+
+  protected static void await(BooleanSupplier condition, String what) {
+    await(condition, () -> what);
+  }
+
+  /** Polls a condition for up to ten seconds (yielding between polls, never sleeping long). */
+  protected static void await(BooleanSupplier condition, Supplier<String> what) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not within 10 s: " + what.get());
+      }
+      try {
+        new CompletableFuture<Void>().get(20, TimeUnit.MILLISECONDS);
+      } catch (TimeoutException expected) {
+        // poll again
+      } catch (InterruptedException | ExecutionException e) {
+        throw new CompletionException(e);
+      }
+    }
+  }
 }

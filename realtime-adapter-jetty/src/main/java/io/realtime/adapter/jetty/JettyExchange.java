@@ -1,10 +1,12 @@
 package io.realtime.adapter.jetty;
 
+import io.realtime.adapter.web.HandshakeRequest;
 import io.realtime.adapter.web.HttpResponse;
 import io.realtime.adapter.web.NamedValues;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -32,6 +34,16 @@ final class JettyExchange {
       List<String> values = fields.getValuesOrEmpty(name);
       return values == null ? List.of() : values;
     };
+  }
+
+  /**
+   * Whether the request is one Jetty's upgrade should see: HTTP/1.1 and a whole RFC 6455
+   * handshake ({@link HandshakeRequest#isWebSocketUpgrade}). Jetty answers a partial one in
+   * its own words (an HTML 400); the web adapter's routes answer it in ours.
+   */
+  static boolean isUpgrade(Request request) {
+    return request.getConnectionMetaData().getHttpVersion() == HttpVersion.HTTP_1_1
+        && HandshakeRequest.isWebSocketUpgrade(request.getMethod(), headers(request));
   }
 
   static String remoteAddress(Request request) {

@@ -4,17 +4,21 @@ import io.realtime.adapter.web.HandshakeDecision;
 import io.realtime.adapter.web.HandshakeRequest;
 import io.realtime.adapter.web.HttpResponse;
 import io.realtime.adapter.web.RealtimeServer;
+import io.realtime.adapter.web.ServerLifecycle;
 import io.realtime.adapter.web.WebAdapter;
 import io.realtime.adapter.web.WebSettings;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandler;
@@ -62,9 +66,7 @@ public final class JettyRealtimeServer implements RealtimeServer {
   private final Server server;
   private final ServerConnector connector;
   private final GracefulHandler graceful;
-  private final AtomicBoolean started = new AtomicBoolean();
-  private final AtomicBoolean stopped = new AtomicBoolean();
-  private volatile boolean serving;
+  private final ServerLifecycle lifecycle;
 
   public JettyRealtimeServer(WebAdapter web) {
     this.web = Objects.requireNonNull(web, "web");
@@ -95,26 +97,25 @@ public final class JettyRealtimeServer implements RealtimeServer {
       c.setInvocationType(InvocationType.BLOCKING); // the handshake may wait on a key fetch
       c.addMapping("/ws", this::upgrade);
     });
-    upgrades.setHandler(new JettyHttpHandler(web, settings.maxRequestBytes()));
-    context.setHandler(upgrades);
+    Handler routes = new JettyHttpHandler(web, settings.maxRequestBytes());
+    upgrades.setHandler(routes);
+    context.setHandler(new Handler.Wrapper(upgrades) {
+      @Override
+      public boolean handle(Request request, Response response, Callback callback)
+          throws Exception {
+        // only a whole handshake reaches the upgrade: Jetty refuses a partial one in HTML
+        return JettyExchange.isUpgrade(request) ? super.handle(request, response, callback)
+            : routes.handle(request, response, callback);
+      }
+    });
     graceful = new GracefulHandler(context); // counts HTTP requests in flight, for the drain
     server.setHandler(graceful);
+    lifecycle = new ServerLifecycle(transport(), web, this::requestsFinished, this::stopQuietly);
   }
 
   @Override
   public void start() {
-    if (!started.compareAndSet(false, true)) {
-      throw new IllegalStateException("already started");
-    }
-    try {
-      server.start();
-    } catch (Exception e) {
-      stopQuietly();
-      throw new IllegalStateException(
-          "cannot start Jetty on " + settings.host() + ":" + settings.port() + ": " + e, e);
-    }
-    serving = true;
-    log.info("server.started transport=jetty host={} port={}", settings.host(), port());
+    lifecycle.start(server::start, this::port);
   }
 
   @Override
@@ -129,21 +130,7 @@ public final class JettyRealtimeServer implements RealtimeServer {
 
   @Override
   public boolean drainAndStop(Duration timeout) {
-    if (!stopped.compareAndSet(false, true)) {
-      return true;
-    }
-    if (!serving) { // never served: nothing to drain, and the core is left alone
-      return true;
-    }
-    log.info("server.draining transport=jetty connections={} timeoutMs={}",
-        web.openSockets(), timeout.toMillis());
-    long deadline = System.nanoTime() + timeout.toNanos();
-    web.drain();
-    boolean clean = web.awaitSocketsClosed(timeout);
-    clean &= requestsFinished(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
-    stopQuietly();
-    log.info("server.stopped transport=jetty clean={}", clean);
-    return clean;
+    return lifecycle.drainAndStop(timeout);
   }
 
   @Override
@@ -159,6 +146,8 @@ public final class JettyRealtimeServer implements RealtimeServer {
           request.getHttpURI().getPath(), JettyExchange.query(request),
           JettyExchange.headers(request), JettyExchange.remoteAddress(request)));
       if (decision instanceof HandshakeDecision.Accept accept) {
+        // no permessage-deflate (as Undertow): a broadcast would be deflated per recipient
+        response.setExtensions(List.of());
         if (!accept.subprotocol().isEmpty()) {
           response.setAcceptedSubProtocol(accept.subprotocol());
         }

@@ -6,6 +6,7 @@ import io.realtime.adapter.web.WebSocketBridge;
 import java.nio.ByteBuffer;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.api.exceptions.CloseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,7 +90,15 @@ public final class JettyWebSocketEndpoint implements Session.Listener.AutoDemand
   public void onWebSocketError(Throwable cause) {
     closedEarly = true;
     WebSocketBridge b = bridge;
-    if (b != null) {
+    if (b == null) {
+      return;
+    }
+    if (cause instanceof CloseException close) {
+      // Jetty closes for a reason of its own (1009 for an oversized message, 1002 or 1007 for
+      // a broken frame) and reports it here first: count the close by its code, as Undertow
+      // does, not as a failure; the onWebSocketClose that follows then does nothing
+      b.onClose(close.getStatusCode(), String.valueOf(close.getMessage()));
+    } else {
       b.onError(cause);
     }
   }

@@ -1,19 +1,18 @@
 package io.realtime.adapter.undertow;
 
+import io.realtime.adapter.web.HandshakeRequest;
 import io.realtime.adapter.web.HttpResponse;
 import io.realtime.adapter.web.NamedValues;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
-import io.undertow.util.Methods;
 import io.undertow.websockets.core.protocol.Handshake;
 import io.undertow.websockets.spi.AsyncWebSocketHttpServerExchange;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Deque;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -55,15 +54,14 @@ final class UndertowExchange {
   }
 
   /**
-   * Whether the request is a WebSocket upgrade that {@code handshake} can perform: an HTTP/1.1
-   * GET with {@code Upgrade: websocket} and {@code Connection: upgrade} (as Jetty requires),
-   * and a key and version Undertow accepts.
+   * Whether the request is a WebSocket upgrade that {@code handshake} can perform: HTTP/1.1,
+   * a whole RFC 6455 handshake ({@link HandshakeRequest#isWebSocketUpgrade}), and a key and
+   * version Undertow accepts.
    */
   static boolean isUpgrade(HttpServerExchange exchange, Handshake handshake) {
     return exchange.isHttp11()
-        && Methods.GET.equals(exchange.getRequestMethod())
-        && hasToken(exchange.getRequestHeaders().get(Headers.UPGRADE), "websocket")
-        && hasToken(exchange.getRequestHeaders().get(Headers.CONNECTION), "upgrade")
+        && HandshakeRequest.isWebSocketUpgrade(exchange.getRequestMethod().toString(),
+            headers(exchange))
         && handshake.matches(new AsyncWebSocketHttpServerExchange(exchange, Set.of()));
   }
 
@@ -91,20 +89,5 @@ final class UndertowExchange {
       write(exchange, HttpResponse.error(500, "internal_error",
           "the server failed on this request"));
     }
-  }
-
-  /** Whether a comma-separated header holds {@code token}, ignoring case. */
-  private static boolean hasToken(HeaderValues values, String token) {
-    if (values == null) {
-      return false;
-    }
-    for (String value : values) {
-      for (String part : value.split(",")) {
-        if (part.strip().toLowerCase(Locale.ROOT).equals(token)) {
-          return true;
-        }
-      }
-    }
-    return false;
   }
 }

@@ -3,6 +3,7 @@ package io.realtime.adapter.undertow;
 import io.realtime.adapter.web.HandshakeDecision;
 import io.realtime.adapter.web.HandshakeRequest;
 import io.realtime.adapter.web.RealtimeServer;
+import io.realtime.adapter.web.ServerLifecycle;
 import io.realtime.adapter.web.WebAdapter;
 import io.realtime.adapter.web.WebSettings;
 import io.undertow.Undertow;
@@ -23,7 +24,6 @@ import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.IoUtils;
@@ -81,10 +81,8 @@ public final class UndertowRealtimeServer implements RealtimeServer {
   private final GracefulShutdownHandler graceful;
   private final Undertow undertow;
   private final UndertowWebSocketEndpoint.Limits limits;
-  private final AtomicBoolean started = new AtomicBoolean();
-  private final AtomicBoolean stopped = new AtomicBoolean();
+  private final ServerLifecycle lifecycle;
   private volatile int port = -1;
-  private volatile boolean serving;
 
   public UndertowRealtimeServer(WebAdapter web) {
     this.web = Objects.requireNonNull(web, "web");
@@ -105,25 +103,16 @@ public final class UndertowRealtimeServer implements RealtimeServer {
         .setServerOption(UndertowOptions.SHUTDOWN_TIMEOUT, (int) STOP_TIMEOUT.toMillis())
         .setHandler(graceful)
         .build();
+    lifecycle = new ServerLifecycle(transport(), web, this::requestsFinished, this::stopQuietly);
   }
 
   @Override
   public void start() {
-    if (!started.compareAndSet(false, true)) {
-      throw new IllegalStateException("already started");
-    }
-    try {
+    lifecycle.start(() -> {
       undertow.start();
       SocketAddress bound = undertow.getListenerInfo().get(0).getAddress();
       port = ((InetSocketAddress) bound).getPort();
-      serving = true;
-    } catch (RuntimeException e) { // Undertow wraps the BindException
-      stopQuietly();
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      throw new IllegalStateException(
-          "cannot start Undertow on " + settings.host() + ":" + settings.port() + ": " + cause, e);
-    }
-    log.info("server.started transport=undertow host={} port={}", settings.host(), port);
+    }, this::port);
   }
 
   @Override
@@ -138,22 +127,7 @@ public final class UndertowRealtimeServer implements RealtimeServer {
 
   @Override
   public boolean drainAndStop(Duration timeout) {
-    if (!stopped.compareAndSet(false, true)) {
-      return true;
-    }
-    if (!serving) { // never served: nothing to drain, and the core is left alone
-      stopQuietly();
-      return true;
-    }
-    log.info("server.draining transport=undertow connections={} timeoutMs={}",
-        web.openSockets(), timeout.toMillis());
-    long deadline = System.nanoTime() + timeout.toNanos();
-    web.drain();
-    boolean clean = web.awaitSocketsClosed(timeout);
-    clean &= requestsFinished(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
-    stopQuietly();
-    log.info("server.stopped transport=undertow clean={}", clean);
-    return clean;
+    return lifecycle.drainAndStop(timeout);
   }
 
   @Override

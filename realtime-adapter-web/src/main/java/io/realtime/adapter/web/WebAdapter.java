@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * Everything a transport needs from the web side, in one object: the handshake decision,
  * the HTTP routes, and the per-socket bridge to the core. A transport holds one, maps its
  * upgrade requests to {@link #handshake}, its plain requests to {@link #handle}, each opened
- * socket to {@link #connect}, and its shutdown to {@link #drain} and {@link #awaitSocketsClosed}.
+ * socket to {@link #connect}, and its shutdown to {@link #drain} and {@link #awaitSocketsClosed}
+ * (through a {@link ServerLifecycle}).
  *
  * <pre>{@code
  * WebAdapter web = WebAdapter.builder(settings, new WebUseCases(core.openConnection(), ...))

@@ -7,7 +7,8 @@
  * io.realtime.adapter.web.WebSocketBridge}), all reached through {@link
  * io.realtime.adapter.web.WebAdapter}. No type of a transport appears here: a transport
  * implements {@link io.realtime.adapter.web.FrameSink} and {@link
- * io.realtime.adapter.web.RealtimeServer} and maps its callbacks.
+ * io.realtime.adapter.web.RealtimeServer} (its start and drain kept by {@link
+ * io.realtime.adapter.web.ServerLifecycle}) and maps its callbacks.
  *
  * <p>Wiring by hand:
  * <pre>{@code
