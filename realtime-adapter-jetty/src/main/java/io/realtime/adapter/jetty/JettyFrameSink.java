@@ -1,24 +1,39 @@
 package io.realtime.adapter.jetty;
 
 import io.realtime.adapter.web.FrameSink;
+import io.realtime.port.out.EncodedFrame;
 import java.nio.ByteBuffer;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.common.WebSocketSession;
+import org.eclipse.jetty.websocket.core.CoreSession;
+import org.eclipse.jetty.websocket.core.Frame;
+import org.eclipse.jetty.websocket.core.OpCode;
 
 /**
  * {@link FrameSink} over a Jetty session: asynchronous sends completing on Jetty's threads.
  * Thread-safe (Jetty sessions accept sends from any thread); never blocks.
+ *
+ * <p>Text frames go to Jetty's core session as the frame's shared UTF-8 bytes: the API's
+ * {@code sendText(String)} would encode the same text again for every recipient.
  */
 final class JettyFrameSink implements FrameSink {
   private final Session session;
+  private final CoreSession core;
 
   JettyFrameSink(Session session) {
     this.session = session;
+    this.core = session instanceof WebSocketSession s ? s.getCoreSession() : null;
   }
 
   @Override
-  public void sendText(String text, SendCallback done) {
-    session.sendText(text, Callback.from(done::succeeded, done::failed));
+  public void sendText(EncodedFrame frame, SendCallback done) {
+    if (core == null) { // another Session implementation: its own encoding, same contract
+      session.sendText(frame.text(), Callback.from(done::succeeded, done::failed));
+      return;
+    }
+    core.sendFrame(new Frame(OpCode.TEXT, frame.utf8()),
+        org.eclipse.jetty.util.Callback.from(done::succeeded, done::failed), false);
   }
 
   @Override

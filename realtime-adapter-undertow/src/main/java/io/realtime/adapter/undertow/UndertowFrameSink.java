@@ -1,6 +1,7 @@
 package io.realtime.adapter.undertow;
 
 import io.realtime.adapter.web.FrameSink;
+import io.realtime.port.out.EncodedFrame;
 import io.undertow.util.WorkerUtils;
 import io.undertow.websockets.core.WebSocketCallback;
 import io.undertow.websockets.core.WebSocketChannel;
@@ -51,8 +52,8 @@ final class UndertowFrameSink implements FrameSink {
   }
 
   @Override
-  public void sendText(String text, SendCallback done) {
-    WebSockets.sendText(text, channel, new WebSocketCallback<Void>() {
+  public void sendText(EncodedFrame frame, SendCallback done) {
+    WebSockets.sendText(frame.utf8(), channel, new WebSocketCallback<Void>() {
       @Override
       public void complete(WebSocketChannel ch, Void context) {
         try {

@@ -1,5 +1,7 @@
 package io.realtime.adapter.web;
 
+import io.realtime.port.out.EncodedFrame;
+
 /**
  * The write side of one WebSocket as a transport offers it: the only transport-specific part
  * of {@link OutboundQueue}. Jetty and Undertow each implement it over their session.
@@ -12,9 +14,11 @@ package io.realtime.adapter.web;
 public interface FrameSink {
   /**
    * Starts writing one text frame; {@code done} is called exactly once, possibly before this
-   * method returns (on the calling thread) or later on a transport thread.
+   * method returns (on the calling thread) or later on a transport thread. The same frame goes
+   * to every recipient of a message: write its {@link EncodedFrame#utf8()} bytes, encoded once,
+   * rather than encoding its text again per socket.
    */
-  void sendText(String text, SendCallback done);
+  void sendText(EncodedFrame frame, SendCallback done);
 
   /** Sends a ping control frame with an empty payload; failures are ignored. */
   void sendPing();

@@ -172,7 +172,7 @@ public final class OutboundQueue implements ClientChannel {
   private boolean send(EncodedFrame frame) {
     inFlight.state.set(InFlight.SENDING);
     try {
-      sink.sendText(frame.text(), inFlight);
+      sink.sendText(frame, inFlight);
     } catch (RuntimeException e) {
       inFlight.failed(e);
     }

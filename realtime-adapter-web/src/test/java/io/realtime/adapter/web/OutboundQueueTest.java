@@ -153,7 +153,7 @@ class OutboundQueueTest {
       boolean open = true;
 
       @Override
-      public void sendText(String text, SendCallback done) {
+      public void sendText(EncodedFrame frame, SendCallback done) {
         throw new IllegalStateException("transport bug");
       }
 
@@ -187,10 +187,10 @@ class OutboundQueueTest {
       private boolean first = true;
 
       @Override
-      public void sendText(String text, SendCallback done) {
+      public void sendText(EncodedFrame frame, SendCallback done) {
         if (first) {
           first = false;
-          held.sendText(text, done); // hold the first send so the rest queue up
+          held.sendText(frame, done); // hold the first send so the rest queue up
         } else {
           done.succeeded(); // then every send completes inside sendText
         }

@@ -1,5 +1,7 @@
 package io.realtime.adapter.web;
 
+import io.realtime.port.out.EncodedFrame;
+
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,7 +55,8 @@ final class RecordingSink implements FrameSink {
   }
 
   @Override
-  public void sendText(String text, SendCallback done) {
+  public void sendText(EncodedFrame frame, SendCallback done) {
+    String text = frame.text();
     int now = inFlight.incrementAndGet();
     maxInFlight.accumulateAndGet(now, Math::max);
     sent.add(text);
