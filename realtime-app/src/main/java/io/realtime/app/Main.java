@@ -73,11 +73,6 @@ public final class Main {
     log.info("server.started transport={} host={} port={} mode={} backplane={}",
         server.transport(), config.host(), server.port(), config.devMode() ? "dev" : "jwt",
         config.backplane().name().toLowerCase(Locale.ROOT));
-    if (config.devMode()) {
-      log.warn("server.dev_mode reason=\"no JWT key configured\" "
-          + "tokens=\"POST /dev/token, signed with an ephemeral key\" demo=/ "
-          + "warning=\"do not expose this server: anyone can mint tokens\"");
-    }
     return new Running(component);
   }
 

@@ -56,7 +56,7 @@ public final class ServerLifecycle {
   }
 
   /**
-   * Runs {@code start} once and logs {@code server.started} with the bound {@code port}; a
+   * Runs {@code start} once and logs {@code transport.started} with the bound {@code port}; a
    * second call is misuse. If {@code start} throws, the server is stopped and an
    * {@link IllegalStateException} names the configured host and port.
    */
@@ -73,16 +73,16 @@ public final class ServerLifecycle {
           + ":" + settings.port() + ": " + rootCause(e), e);
     }
     serving = true;
-    log.info("server.started transport={} host={} port={}", transport, settings.host(),
+    log.info("transport.started transport={} host={} port={}", transport, settings.host(),
         port.getAsInt());
   }
 
   /**
    * {@link RealtimeServer#drainAndStop}: {@link WebAdapter#drain}, wait for the sockets up to
    * {@code timeout}, then for the HTTP requests in flight with what is left of it, then stop,
-   * logging {@code server.draining} and {@code server.stopped}. A server that never served is
-   * only stopped (nothing to drain, and the core is left alone). True if every socket and
-   * request finished in time; later calls do nothing and answer true.
+   * logging {@code transport.draining} and {@code transport.stopped}. A server that never
+   * served is only stopped (nothing to drain, and the core is left alone). True if every
+   * socket and request finished in time; later calls do nothing and answer true.
    */
   public boolean drainAndStop(Duration timeout) {
     if (!stopped.compareAndSet(false, true)) {
@@ -92,14 +92,14 @@ public final class ServerLifecycle {
       stop.run();
       return true;
     }
-    log.info("server.draining transport={} connections={} timeoutMs={}",
+    log.info("transport.draining transport={} connections={} timeoutMs={}",
         transport, web.openSockets(), timeout.toMillis());
     long deadline = System.nanoTime() + timeout.toNanos();
     web.drain();
     boolean clean = web.awaitSocketsClosed(timeout);
     clean &= requestsFinished.test(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     stop.run();
-    log.info("server.stopped transport={} clean={}", transport, clean);
+    log.info("transport.stopped transport={} clean={}", transport, clean);
     return clean;
   }
 

@@ -47,7 +47,7 @@ public final class WebAdapter {
     this.http = new HttpApi(b.settings, b.core, b.metrics, b.devTokens, b.clock);
     if (settings.devMode()) {
       log.warn("dev.mode_enabled demoPage=/ tokenEndpoint=/dev/token apiAcceptsAnyValidToken=true"
-          + " note=\"never run dev mode in production\"");
+          + " warning=\"anyone who reaches this server can mint tokens: never expose dev mode\"");
     }
   }
 
