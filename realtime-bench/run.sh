@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# One bounded load run: start a server, wait for /health, run one scenario of the load tool
+# against it, stop the server, append the tool's JSON line to bench-results/<date>.jsonl.
+# Builds nothing: it needs realtime-app/target/realtime.jar, realtime-bench/target/benchmarks.jar
+# and, for the node servers, realtime-bench/node/node_modules (realtime-bench/node/install.sh).
+#
+#   realtime-bench/run.sh <idle|broadcast|users|topics|churn> <jetty|undertow|node-ws|socketio> [--flag=value...]
+#
+# Flags after the server go to the load tool as they are (LoadMain --help lists them), e.g.
+#   realtime-bench/run.sh broadcast undertow --connections=2000 --rate=10 --duration=20
+#
+# Environment (defaults in brackets):
+#   SERVER_HEAP [1g]          heap cap of every server: -Xmx for the JVM, --max-old-space-size for node
+#   SERVER_JAVA_OPTS          more flags for the JVM servers, after the defaults
+#   LOAD_JAVA_OPTS            flags of the load tool's JVM [-Xms1g -Xmx1g -Xmn512m -XX:+UseParallelGC]
+#   BIND_ADDRESSES [127.0.0.1-127.0.0.4]  source addresses of the load tool's sockets
+#   PRIME_SECONDS [5]         an unmeasured run of the same scenario first (1000 connections),
+#                             so JIT compilers (HotSpot and V8 alike) are warm; 0 skips it
+#   MAX_RUN [240]             seconds the load tool may take in all (its --max-run); the run is killed 60 s later
+#   JFR [0]                   1: record the JVM server's measured window (jcmd JFR.start, settings=profile,
+#                             2 ms samples; the recorder itself starts with the JVM, so its start-up is not
+#                             in the window); the file lands in bench-results/jfr/, see jfr-summary.sh
+#   RESULTS [<repo>/bench-results]  where the JSON lines, logs and recordings go
+#   BENCH_SESSION             copied into the JSON line (run-all.sh sets it to group its runs)
+#   REALTIME_*                reach the JVM and node servers unchanged (REALTIME_LOG_LEVEL, REALTIME_SEND_QUEUE, ...)
+set -euo pipefail
+
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 2; }
+[[ $# -ge 2 ]] || usage
+scenario=$1 server=$2
+shift 2
+case $scenario in idle|broadcast|users|topics|churn) ;; *) echo "run.sh: unknown scenario '$scenario'" >&2; usage ;; esac
+case $server in jetty|undertow|node-ws|socketio) ;; *) echo "run.sh: unknown server '$server'" >&2; usage ;; esac
+
+bench=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$bench/.." && pwd)
+results=${RESULTS:-$root/bench-results}
+server_jar=$root/realtime-app/target/realtime.jar
+load_jar=$bench/target/benchmarks.jar
+heap=${SERVER_HEAP:-1g}
+max_run=${MAX_RUN:-240}
+prime=${PRIME_SECONDS:-5}
+# loopback only, fixed for the run: the tool mints tokens with the secret and publishes with the key
+secret=bench-secret-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+api_key=bench-key-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
+
+[[ -f $load_jar ]] || { echo "run.sh: $load_jar missing: mvn -B -pl realtime-bench package" >&2; exit 2; }
+case $server in
+  jetty|undertow)
+    [[ -f $server_jar ]] || { echo "run.sh: $server_jar missing: mvn -B -pl realtime-app package" >&2; exit 2; } ;;
+  *)
+    [[ -d $bench/node/node_modules ]] || { echo "run.sh: node modules missing: $bench/node/install.sh" >&2; exit 2; } ;;
+esac
+
+# a socket per connection on each side: lift the soft file limit to the hard one
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+name=$stamp-$scenario-$server
+mkdir -p "$results/logs"
+server_log=$results/logs/$name.server.log
+load_log=$results/logs/$name.load.txt
+jsonl=$results/$(date -u +%F).jsonl
+
+server_pid=
+jfr_watch=
+stop_server() {
+  [[ -n $jfr_watch ]] && kill "$jfr_watch" 2>/dev/null || true
+  [[ -n $server_pid ]] || return 0
+  kill -TERM "$server_pid" 2>/dev/null || return 0
+  for _ in $(seq 1 100); do # 10 s: the servers drain in 5
+    kill -0 "$server_pid" 2>/dev/null || { server_pid=; return 0; }
+    sleep 0.1
+  done
+  echo "run.sh: server $server_pid did not stop in 10 s, killing it" >&2
+  kill -KILL "$server_pid" 2>/dev/null || true
+  server_pid=
+}
+trap stop_server EXIT
+trap 'exit 130' INT TERM
+
+protocol=realtime
+case $server in
+  jetty|undertow)
+    server_flags="-Xms64m -Xmx$heap -XX:+UseG1GC ${SERVER_JAVA_OPTS:-}"
+    # the recorder's own start-up costs a second of CPU: pay it at launch, not in the window
+    [[ ${JFR:-0} == 1 ]] && server_flags="$server_flags -XX:StartFlightRecording=name=launch,settings=default,maxage=1m"
+    # shellcheck disable=SC2086 # flags are words
+    env REALTIME_TRANSPORT="$server" REALTIME_HOST=127.0.0.1 REALTIME_PORT=0 \
+        REALTIME_JWT_SECRET="$secret" REALTIME_API_KEY="$api_key" REALTIME_DRAIN_SECONDS=5 \
+        java $server_flags -jar "$server_jar" >"$server_log" 2>&1 </dev/null &
+    ;;
+  node-ws|socketio)
+    script=ws-server.js
+    [[ $server == socketio ]] && { script=socketio-server.js; protocol=socketio; }
+    mb=$(numfmt --from=iec "${heap^^}" | awk '{print int($1 / 1048576)}')
+    server_flags="--expose-gc --max-old-space-size=$mb"
+    # shellcheck disable=SC2086
+    env REALTIME_HOST=127.0.0.1 REALTIME_PORT=0 \
+        REALTIME_JWT_SECRET="$secret" REALTIME_API_KEY="$api_key" \
+        node $server_flags "$bench/node/$script" >"$server_log" 2>&1 </dev/null &
+    ;;
+esac
+server_pid=$!
+
+# both the JVM and the node servers log "server.started ... port=N" once they listen
+port=
+for _ in $(seq 1 300); do # 30 s
+  kill -0 "$server_pid" 2>/dev/null || { echo "run.sh: server exited at start:" >&2; tail -20 "$server_log" >&2; exit 1; }
+  port=$(sed -n 's/.*server\.started .* port=\([0-9][0-9]*\).*/\1/p' "$server_log" | head -1)
+  if [[ -n $port ]] && [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$port/health") == 200 ]]; then
+    break
+  fi
+  port=
+  sleep 0.1
+done
+[[ -n $port ]] || { echo "run.sh: server not healthy in 30 s, see $server_log" >&2; exit 1; }
+echo "run.sh: server=$server pid=$server_pid port=$port flags=\"$server_flags\" log=$server_log" >&2
+
+load_flags=${LOAD_JAVA_OPTS:--Xms1g -Xmx1g -Xmn512m -XX:+UseParallelGC}
+load() {
+  # shellcheck disable=SC2086
+  timeout --kill-after=10 $((max_run + 60)) java $load_flags -cp "$load_jar" io.realtime.bench.load.LoadMain \
+    --scenario="$scenario" --protocol="$protocol" --url="http://127.0.0.1:$port" \
+    --api-key="$api_key" --secret="$secret" --server-pid="$server_pid" --label="$server" \
+    --bind-addresses="${BIND_ADDRESSES:-127.0.0.1-127.0.0.4}" --max-run="$max_run" "$@"
+}
+
+if [[ $prime != 0 ]]; then
+  echo "run.sh: priming for ${prime} s (not measured)" >&2
+  # the caller's flags first, so the prime's own size and time win
+  load "$@" --connections=1000 --duration="$prime" --warmup=0 --gc=false --json-only=true \
+    --max-run=$((prime + 60)) \
+    >/dev/null 2>"$results/logs/$name.prime.txt" \
+    || { echo "run.sh: the priming run failed:" >&2; tail -5 "$results/logs/$name.prime.txt" >&2; exit 1; }
+  sleep 2 # let the server finish closing the prime's connections before the baseline
+fi
+
+if [[ ${JFR:-0} == 1 ]]; then
+  if [[ $server == jetty || $server == undertow ]]; then
+    mkdir -p "$results/jfr"
+    jfr_file=$results/jfr/$name.jfr
+    # start when the tool says the measured window begins; stopped (and written) after the run
+    (
+      until grep -q 'warm-up done' "$load_log" 2>/dev/null; do sleep 0.1; done
+      jcmd "$server_pid" JFR.start name=bench settings=profile 'jdk.ExecutionSample#period=2ms' \
+        filename="$jfr_file" >/dev/null
+    ) &
+    jfr_watch=$!
+  else
+    echo "run.sh: JFR=1 applies to the JVM servers only" >&2
+  fi
+fi
+
+set +e
+load "$@" 2>&1 | tee "$load_log"
+status=${PIPESTATUS[0]}
+set -e
+
+if [[ -n ${jfr_file:-} ]]; then
+  if jcmd "$server_pid" JFR.stop name=bench >/dev/null 2>&1; then
+    echo "run.sh: recording $jfr_file; summary: $bench/jfr-summary.sh $jfr_file" >&2
+  else
+    echo "run.sh: no recording (the measured window never started?)" >&2
+  fi
+fi
+stop_server
+
+line=$(grep '^{"tool":"realtime-load"' "$load_log" | tail -1 || true)
+if [[ -z $line ]]; then
+  echo "run.sh: the load tool printed no result (exit $status), see $load_log" >&2
+  exit 1
+fi
+# what ran, beside what it measured: the server's flags, the generator's, the commit
+rev=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
+# no optional locks: never in the way of someone committing meanwhile
+[[ -n $(git --no-optional-locks -C "$root" status --porcelain --untracked-files=no 2>/dev/null | head -1) ]] \
+  && rev="$rev+dirty"
+bench_json=$(printf '"bench":{"server":"%s","serverFlags":"%s","loadFlags":"%s","commit":"%s","session":"%s","log":"%s"}' \
+  "$server" "$server_flags" "$load_flags" "$rev" "${BENCH_SESSION:-}" "logs/$name")
+echo "${line/\{\"tool\":\"realtime-load\",/\{\"tool\":\"realtime-load\",$bench_json,}" >>"$jsonl"
+echo "run.sh: appended to $jsonl" >&2
+exit "$status"
