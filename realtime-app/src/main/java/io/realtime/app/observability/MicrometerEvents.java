@@ -73,7 +73,9 @@ public final class MicrometerEvents implements RealtimeEvents {
   public void connectionOpened(Connection c) {
     active.incrementAndGet();
     opened.increment();
-    log.info("connection.opened connectionId={} userId={} transport={} remote={}",
+    // debug: at connect-storm rates a line per connection costs more than the handshake;
+    // the counts are in the metrics, REALTIME_LOG_LEVEL=debug shows each one
+    log.debug("connection.opened connectionId={} userId={} transport={} remote={}",
         c.id(), c.user(), transport, c.metadata().getOrDefault("remote", "-"));
   }
 
@@ -86,7 +88,7 @@ public final class MicrometerEvents implements RealtimeEvents {
       log.warn("connection.closed connectionId={} userId={} reason={} openSeconds={}",
           c.id(), c.user(), reason.tag(), seconds);
     } else {
-      log.info("connection.closed connectionId={} userId={} reason={} openSeconds={}",
+      log.debug("connection.closed connectionId={} userId={} reason={} openSeconds={}",
           c.id(), c.user(), reason.tag(), seconds);
     }
   }
