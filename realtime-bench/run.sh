@@ -4,7 +4,8 @@
 # Builds nothing: it needs realtime-app/target/realtime.jar, realtime-bench/target/benchmarks.jar
 # and, for the node servers, realtime-bench/node/node_modules (realtime-bench/node/install.sh).
 #
-#   realtime-bench/run.sh <idle|broadcast|users|topics|churn> <jetty|undertow|node-ws|socketio> [--flag=value...]
+#   realtime-bench/run.sh <idle|broadcast|users|topics|churn> <jetty|undertow|node-ws|socketio|bare-undertow> [--flag=value...]
+#   (bare-undertow: Undertow holding sockets and nothing else, the baseline of idle memory)
 #
 # Flags after the server go to the load tool as they are (LoadMain --help lists them), e.g.
 #   realtime-bench/run.sh broadcast undertow --connections=2000 --rate=10 --duration=20
@@ -30,7 +31,7 @@ usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' 
 scenario=$1 server=$2
 shift 2
 case $scenario in idle|broadcast|users|topics|churn) ;; *) echo "run.sh: unknown scenario '$scenario'" >&2; usage ;; esac
-case $server in jetty|undertow|node-ws|socketio) ;; *) echo "run.sh: unknown server '$server'" >&2; usage ;; esac
+case $server in jetty|undertow|node-ws|socketio|bare-undertow) ;; *) echo "run.sh: unknown server '$server'" >&2; usage ;; esac
 
 bench=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$bench/.." && pwd)
@@ -89,6 +90,12 @@ case $server in
     env REALTIME_TRANSPORT="$server" REALTIME_HOST=127.0.0.1 REALTIME_PORT=0 \
         REALTIME_JWT_SECRET="$secret" REALTIME_API_KEY="$api_key" REALTIME_DRAIN_SECONDS=5 \
         java $server_flags -jar "$server_jar" >"$server_log" 2>&1 </dev/null &
+    ;;
+  bare-undertow)
+    # the baseline of idle memory: Undertow holding sockets, nothing else (BareUndertowServer)
+    server_flags="-Xms64m -Xmx$heap -XX:+UseG1GC ${SERVER_JAVA_OPTS:-}"
+    # shellcheck disable=SC2086
+    java $server_flags -cp "$load_jar" io.realtime.bench.bare.BareUndertowServer >"$server_log" 2>&1 </dev/null &
     ;;
   node-ws|socketio)
     script=ws-server.js
