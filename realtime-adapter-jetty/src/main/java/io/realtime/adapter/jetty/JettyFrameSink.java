@@ -20,6 +20,8 @@ import org.eclipse.jetty.websocket.core.OpCode;
 final class JettyFrameSink implements FrameSink {
   private final Session session;
   private final CoreSession core;
+  private SendCallback adaptedFor;
+  private org.eclipse.jetty.util.Callback adapted;
 
   JettyFrameSink(Session session) {
     this.session = session;
@@ -32,8 +34,20 @@ final class JettyFrameSink implements FrameSink {
       session.sendText(frame.text(), Callback.from(done::succeeded, done::failed));
       return;
     }
-    core.sendFrame(new Frame(OpCode.TEXT, frame.utf8()),
-        org.eclipse.jetty.util.Callback.from(done::succeeded, done::failed), false);
+    core.sendFrame(new Frame(OpCode.TEXT, frame.utf8()), adapted(done), false);
+  }
+
+  /**
+   * Jetty's callback for {@code done}, made once: the queue passes the same callback to every
+   * send, so a fan-out does not allocate one per recipient. Sends come one at a time (the
+   * queue's writer flag orders them), so plain fields are enough.
+   */
+  private org.eclipse.jetty.util.Callback adapted(SendCallback done) {
+    if (adaptedFor != done) {
+      adapted = org.eclipse.jetty.util.Callback.from(done::succeeded, done::failed);
+      adaptedFor = done;
+    }
+    return adapted;
   }
 
   @Override

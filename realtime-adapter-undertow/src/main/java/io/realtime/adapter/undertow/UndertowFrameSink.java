@@ -44,6 +44,8 @@ final class UndertowFrameSink implements FrameSink {
   private final long closeTimeoutMillis;
   private final AtomicBoolean closing = new AtomicBoolean();
   private volatile boolean closeWritten;
+  private SendCallback adaptedFor;
+  private WebSocketCallback<Void> adapted;
 
   UndertowFrameSink(WebSocketChannel channel, Duration writeTimeout, Duration closeTimeout) {
     this.channel = channel;
@@ -53,25 +55,38 @@ final class UndertowFrameSink implements FrameSink {
 
   @Override
   public void sendText(EncodedFrame frame, SendCallback done) {
-    WebSockets.sendText(frame.utf8(), channel, new WebSocketCallback<Void>() {
-      @Override
-      public void complete(WebSocketChannel ch, Void context) {
-        try {
-          done.succeeded();
-        } catch (RuntimeException e) {
-          log.error("ws.callback_failed transport=undertow error={}", e.toString(), e);
-        }
-      }
+    WebSockets.sendText(frame.utf8(), channel, adapted(done), writeTimeoutMillis);
+  }
 
-      @Override
-      public void onError(WebSocketChannel ch, Void context, Throwable cause) {
-        try {
-          done.failed(cause);
-        } catch (RuntimeException e) {
-          log.error("ws.callback_failed transport=undertow error={}", e.toString(), e);
+  /**
+   * Undertow's callback for {@code done}, made once: the queue passes the same callback to
+   * every send, so a fan-out does not allocate one per recipient. Sends come one at a time
+   * (the queue's writer flag orders them), so plain fields are enough.
+   */
+  private WebSocketCallback<Void> adapted(SendCallback done) {
+    if (adaptedFor != done) {
+      adapted = new WebSocketCallback<>() {
+        @Override
+        public void complete(WebSocketChannel ch, Void context) {
+          try {
+            done.succeeded();
+          } catch (RuntimeException e) {
+            log.error("ws.callback_failed transport=undertow error={}", e.toString(), e);
+          }
         }
-      }
-    }, writeTimeoutMillis);
+
+        @Override
+        public void onError(WebSocketChannel ch, Void context, Throwable cause) {
+          try {
+            done.failed(cause);
+          } catch (RuntimeException e) {
+            log.error("ws.callback_failed transport=undertow error={}", e.toString(), e);
+          }
+        }
+      };
+      adaptedFor = done;
+    }
+    return adapted;
   }
 
   @Override

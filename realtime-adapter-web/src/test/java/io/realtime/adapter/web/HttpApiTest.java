@@ -9,6 +9,7 @@ import io.realtime.domain.Target;
 import io.realtime.domain.TopicName;
 import io.realtime.domain.UserId;
 import io.realtime.port.in.PublishMessageUseCase.PublishRequest;
+import io.realtime.service.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -24,7 +25,7 @@ class HttpApiTest {
       .token("admin-jwt",
           Principal.of(new UserId("ops")).withPermissions(Set.of(Permissions.ADMIN)))
       .token("user-jwt", Principal.of(new UserId("alice")));
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-24T10:00:00Z"));
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-11-24T10:00:00Z"));
   private WebSettings settings = WebSettings.defaults().withApiKey(KEY);
   private DevTokenMinter minter;
   private HttpApi instance; // made on first call, after a test has chosen its settings

@@ -4,14 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.realtime.service.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class IdempotencyCacheTest {
-  private final MutableClock clock =
-      new MutableClock(Instant.parse("2026-11-24T10:00:00Z"));
+  private final ManualClock clock =
+      new ManualClock(Instant.parse("2026-11-24T10:00:00Z"));
 
   @Test
   void staysBoundedForgettingTheOldestFirst() {
