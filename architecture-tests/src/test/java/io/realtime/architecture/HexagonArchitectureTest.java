@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class HexagonArchitectureTest {
   /** The realtime layout, with each transport and library confined to the adapter wrapping it. */
   static final HexagonRules REALTIME = HexagonRules.forBasePackage("io.realtime")
-      .domain("domain").inboundPorts("port.in").outboundPorts("port.out").services("service")
+      .domain("domain").inboundPorts("port.in").outboundPorts("port.out").services("core")
       .adapters("adapter").sharedAdapters("adapter.web").wiring("app")
       .framework("org.eclipse.jetty..", "adapter.jetty")
       .framework("io.undertow..", "adapter.undertow")
@@ -34,7 +34,7 @@ class HexagonArchitectureTest {
   void importSeesEveryModuleWithCode() {
     // rules over a classpath that silently lost a module would pass
     for (String module : List.of("io.realtime.domain", "io.realtime.port.in",
-        "io.realtime.port.out", "io.realtime.service", "io.realtime.adapter.web",
+        "io.realtime.port.out", "io.realtime.core", "io.realtime.adapter.web",
         "io.realtime.adapter.jwt", "io.realtime.adapter.jetty", "io.realtime.adapter.undertow",
         "io.realtime.app")) {
       assertTrue(product.stream().anyMatch(c -> c.getPackageName().startsWith(module)),

@@ -96,7 +96,7 @@ class HexagonImportsTest {
   void coreModulesRunTheCheckAtValidateWithTheRuleNames() throws IOException {
     assertBinding("realtime-domain", HexagonRules.DOMAIN_RULE, "java.", "io.realtime.domain");
     assertBinding("realtime-ports", HexagonRules.PORTS_RULE, "java.", "io.realtime.domain",
-        "io.realtime.port.", "io.realtime.service");
+        "io.realtime.port.");
   }
 
   private static void assertBinding(String module, String rule, String... prefixes)

@@ -8,6 +8,7 @@ import io.realtime.app.wiring.DaggerJettyComponent;
 import io.realtime.app.wiring.DaggerUndertowComponent;
 import io.realtime.app.wiring.ServerComponent;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
@@ -71,7 +72,8 @@ public final class Main {
     RealtimeServer server = component.server();
     server.start();
     log.info("server.started transport={} host={} port={} mode={} backplane={}",
-        server.transport(), config.host(), server.port(), config.devMode() ? "dev" : "jwt",
+        server.transport(), config.settings().host(), server.port(),
+        config.devMode() ? "dev" : "jwt",
         config.backplane().name().toLowerCase(Locale.ROOT));
     return new Running(component);
   }
@@ -102,8 +104,9 @@ public final class Main {
       }
       long started = System.nanoTime();
       try {
-        log.info("server.draining timeoutSeconds={}", component.config().drainTimeout().toSeconds());
-        boolean clean = component.server().drainAndStop(component.config().drainTimeout());
+        Duration drain = component.config().settings().drainTimeout();
+        log.info("server.draining timeoutSeconds={}", drain.toSeconds());
+        boolean clean = component.server().drainAndStop(drain);
         component.core().close();
         component.verifier().close();
         log.info("server.stopped clean={} tookMillis={}", clean,

@@ -10,8 +10,8 @@ import io.realtime.app.config.ConfigParser;
 import io.realtime.app.config.RealtimeConfig;
 import io.realtime.app.config.Transport;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ConfigParserTest {
@@ -21,21 +21,21 @@ class ConfigParserTest {
   void defaultsAreTheProtocolsEmbeddedDefaults() {
     RealtimeConfig c = ConfigParser.parse(Map.of(), new String[0]);
     assertEquals(Transport.JETTY, c.transport());
-    assertEquals("0.0.0.0", c.host());
-    assertEquals(8080, c.port());
+    assertEquals("0.0.0.0", c.settings().host());
+    assertEquals(8080, c.settings().port());
     assertTrue(c.devMode());
-    assertEquals(Duration.ofSeconds(5), c.clockSkew());
-    assertEquals(16, c.maxConnectionsPerUser());
-    assertEquals(100_000, c.maxConnections());
-    assertEquals(50, c.clientRate());
-    assertEquals(100, c.clientBurst());
-    assertEquals(1000, c.historySize());
-    assertEquals(Duration.ofSeconds(300), c.historyAge());
-    assertEquals(Duration.ofSeconds(20), c.drainTimeout());
-    assertEquals(65536, c.maxFrameBytes());
-    assertEquals(1024, c.sendQueue());
-    assertEquals(Duration.ofSeconds(30), c.heartbeat());
-    assertEquals(List.of(), c.allowedOrigins());
+    assertEquals(Duration.ofSeconds(5), c.settings().clockSkew());
+    assertEquals(16, c.settings().maxConnectionsPerUser());
+    assertEquals(100_000, c.settings().maxConnections());
+    assertEquals(50, c.settings().clientRate());
+    assertEquals(100, c.settings().clientBurst());
+    assertEquals(1000, c.settings().historySize());
+    assertEquals(Duration.ofSeconds(300), c.settings().historyAge());
+    assertEquals(Duration.ofSeconds(20), c.settings().drainTimeout());
+    assertEquals(65536, c.settings().maxFrameBytes());
+    assertEquals(1024, c.settings().sendQueue());
+    assertEquals(Duration.ofSeconds(30), c.settings().heartbeat());
+    assertEquals(Set.of(), c.settings().allowedOrigins());
   }
 
   @Test
@@ -44,10 +44,11 @@ class ConfigParserTest {
         Map.of("REALTIME_PORT", "9000", "REALTIME_TRANSPORT", "undertow",
             "REALTIME_JWT_SECRET", SECRET),
         new String[] {"--port=9100", "--allowed-origins=https://a.example, https://b.example"});
-    assertEquals(9100, c.port());
+    assertEquals(9100, c.settings().port());
     assertEquals(Transport.UNDERTOW, c.transport());
     assertFalse(c.devMode());
-    assertEquals(List.of("https://a.example", "https://b.example"), c.allowedOrigins());
+    assertEquals(Set.of("https://a.example", "https://b.example"),
+        c.settings().allowedOrigins());
   }
 
   @Test

@@ -43,7 +43,7 @@ public abstract class HostileClientSuite extends TransportSuite {
 
   @Test
   void slowReaderIsClosedWith1013WhileOthersReceiveEverythingInOrder() {
-    RunningServer s = start(ServerSpec.defaults().web(w -> w.withSendQueue(16)));
+    RunningServer s = start(ServerSpec.defaults().settings(c -> c.withSendQueue(16)));
     ApiClient api = api(s);
     Client fast = connect(s, s.tokens().user("fast").sign());
     String token = s.tokens().user("slow").sign();
@@ -71,7 +71,7 @@ public abstract class HostileClientSuite extends TransportSuite {
 
   @Test
   void floodingClientGetsRateLimitedThenClosedWith1008() {
-    RunningServer s = start(ServerSpec.defaults().core(c -> c.withClientRate(5, 5)));
+    RunningServer s = start(ServerSpec.defaults().settings(c -> c.withClientRate(5, 5)));
     String token = s.tokens().user("flood").sign();
     try (RawWebSocket raw = RawHttp.upgrade(s.port(), "/ws?token=" + token, Map.of())) {
       raw.setReadTimeout(WAIT);
@@ -145,7 +145,7 @@ public abstract class HostileClientSuite extends TransportSuite {
   @Test
   void refusedUpgradesLeaveNothingHalfOpen() {
     RunningServer s = start(ServerSpec.defaults()
-        .web(w -> w.withMaxConnectionsPerUser(1).withMaxConnections(3)));
+        .settings(c -> c.withMaxConnectionsPerUser(1).withMaxConnections(3)));
     String alice = s.tokens().user("alice").sign();
     connect(s, alice);
     connect(s, s.tokens().user("bob").sign());
@@ -165,7 +165,7 @@ public abstract class HostileClientSuite extends TransportSuite {
   void expiredTokenClosesWith4001WithinASecondOfExpiryPlusSkew() {
     Duration skew = Duration.ofSeconds(1);
     RunningServer s = start(ServerSpec.defaults().withTokenSkew(skew)
-        .core(c -> c.withClockSkew(skew)));
+        .settings(c -> c.withClockSkew(skew)));
     Instant exp = Instant.ofEpochSecond(Instant.now().plusSeconds(2).getEpochSecond());
     Client c = connect(s, s.tokens().user("alice").expiresAt(exp).sign());
     RecordingSocket.Close close = c.socket().awaitClose(Duration.ofSeconds(10));

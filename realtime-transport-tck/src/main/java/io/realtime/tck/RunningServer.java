@@ -4,9 +4,8 @@ import io.realtime.adapter.web.DevTokenMinter;
 import io.realtime.adapter.web.JacksonFrameCodec;
 import io.realtime.adapter.web.RealtimeServer;
 import io.realtime.adapter.web.WebAdapter;
-import io.realtime.adapter.web.WebUseCases;
 import io.realtime.port.out.HandlerResult;
-import io.realtime.service.RealtimeCore;
+import io.realtime.core.RealtimeCore;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -47,12 +46,10 @@ public final class RunningServer implements AutoCloseable {
         "kit-secret-kit-secret-kit-secret-32".getBytes(StandardCharsets.UTF_8), clock,
         spec.tokenSkew());
     CountingEvents events = new CountingEvents();
-    RealtimeCore core = RealtimeCore.builder(new JacksonFrameCodec(spec.web().maxFrameBytes()),
-            tokens)
-        .settings(spec.core())
+    RealtimeCore core = RealtimeCore.builder(tokens).codec(new JacksonFrameCodec(spec.settings().maxFrameBytes()))
+        .settings(spec.settings())
         .clock(clock)
         .events(events)
-        .queueLimit(spec.web().sendQueue())
         .handler(ECHO_TYPE, (sender, type, frame) -> HandlerResult.ack())
         .handler(REFUSE_TYPE, (sender, type, frame) -> HandlerResult.reject("nope", "refused"))
         .build();
@@ -63,9 +60,7 @@ public final class RunningServer implements AutoCloseable {
           .topics(request.topics().toArray(String[]::new));
       return b.sign();
     };
-    WebAdapter web = WebAdapter.builder(spec.web(), new WebUseCases(core.openConnection(),
-            core.authenticate(), core.publish(), core.kick(), core.subscribeConnection(),
-            core.presence(), core.stats(), core.drain()))
+    WebAdapter web = WebAdapter.builder(spec.settings(), core)
         .metrics(spec::metrics)
         .devTokens(minter)
         .build();

@@ -111,7 +111,7 @@ public abstract class TransportConformanceSuite extends TransportSuite {
     @Test
     void originNotOnTheAllowListIs403() {
       RunningServer s = start(ServerSpec.defaults()
-          .web(w -> w.withAllowedOrigins(Set.of("https://app.example"))));
+          .settings(c -> c.withAllowedOrigins(Set.of("https://app.example"))));
       String token = s.tokens().user("alice").sign();
       assertRefusal(refused(s, "?token=" + token, b -> b.header("Origin", "https://evil.example")),
           403, "forbidden_origin");
@@ -121,7 +121,7 @@ public abstract class TransportConformanceSuite extends TransportSuite {
 
     @Test
     void perUserCapIs429() {
-      RunningServer s = start(ServerSpec.defaults().web(w -> w.withMaxConnectionsPerUser(2)));
+      RunningServer s = start(ServerSpec.defaults().settings(c -> c.withMaxConnectionsPerUser(2)));
       String alice = s.tokens().user("alice").sign();
       connect(s, alice);
       connect(s, alice);
@@ -131,7 +131,7 @@ public abstract class TransportConformanceSuite extends TransportSuite {
 
     @Test
     void globalCapIs503OverloadedWithRetryAfter() {
-      RunningServer s = start(ServerSpec.defaults().web(w -> w.withMaxConnections(1)));
+      RunningServer s = start(ServerSpec.defaults().settings(c -> c.withMaxConnections(1)));
       connect(s, s.tokens().user("alice").sign());
       RecordingSocket.Refused r = refused(s, "?token=" + s.tokens().user("bob").sign(), b -> { });
       assertRefusal(r, 503, "overloaded");
@@ -398,7 +398,7 @@ public abstract class TransportConformanceSuite extends TransportSuite {
     @Test
     void refreshKeepsTheConnectionPastTheOldExpiry() {
       RunningServer s = start(ServerSpec.defaults().withTokenSkew(Duration.ZERO)
-          .core(c -> c.withClockSkew(Duration.ZERO)));
+          .settings(c -> c.withClockSkew(Duration.ZERO)));
       Client stale = connect(s, s.tokens().user("alice").expiresIn(Duration.ofSeconds(2)).sign());
       Client fresh = connect(s, s.tokens().user("alice").expiresIn(Duration.ofSeconds(2)).sign());
       fresh.send("{\"type\":\"refresh\",\"token\":\"" + s.tokens().user("alice").sign()
@@ -443,7 +443,7 @@ public abstract class TransportConformanceSuite extends TransportSuite {
   class CloseCodes {
     @Test
     void oversizedMessagesAreClosedWith1009AndCountedAsTooBig() {
-      RunningServer s = start(ServerSpec.defaults().web(w -> w.withMaxFrameBytes(1024)));
+      RunningServer s = start(ServerSpec.defaults().settings(c -> c.withMaxFrameBytes(1024)));
       Client text = connect(s, s.tokens().user("alice").sign());
       Client binary = connect(s, s.tokens().user("bob").sign());
       text.send("{\"type\":\"echo\",\"pad\":\"" + "x".repeat(2000) + "\"}");
@@ -456,7 +456,7 @@ public abstract class TransportConformanceSuite extends TransportSuite {
 
     @Test
     void aMessageJustUnderTheLimitPasses() {
-      RunningServer s = start(ServerSpec.defaults().web(w -> w.withMaxFrameBytes(1024)));
+      RunningServer s = start(ServerSpec.defaults().settings(c -> c.withMaxFrameBytes(1024)));
       Client c = connect(s, s.tokens().user("alice").sign());
       String frame = "{\"type\":\"ping\",\"ref\":\"" + "x".repeat(990) + "\"}";
       assertTrue(frame.length() <= 1024);
@@ -477,7 +477,7 @@ public abstract class TransportConformanceSuite extends TransportSuite {
 
     @Test
     void slowConsumerIsClosedWith1013() {
-      RunningServer s = start(ServerSpec.defaults().web(w -> w.withSendQueue(8)));
+      RunningServer s = start(ServerSpec.defaults().settings(c -> c.withSendQueue(8)));
       String token = s.tokens().user("slow").sign();
       try (RawWebSocket raw = RawHttp.upgrade(s.port(), "/ws?token=" + token, Map.of(), 4096)) {
         ApiClient api = api(s);
@@ -499,7 +499,7 @@ public abstract class TransportConformanceSuite extends TransportSuite {
     @Test
     void expiredTokenClosesWith4001() {
       RunningServer s = start(ServerSpec.defaults().withTokenSkew(Duration.ZERO)
-          .core(c -> c.withClockSkew(Duration.ZERO)));
+          .settings(c -> c.withClockSkew(Duration.ZERO)));
       Client c = connect(s, s.tokens().user("alice").expiresIn(Duration.ofSeconds(2)).sign());
       RecordingSocket.Close close = c.socket().awaitClose(Duration.ofSeconds(6));
       assertEquals(4001, close.code());
@@ -517,7 +517,7 @@ public abstract class TransportConformanceSuite extends TransportSuite {
 
     @Test
     void serverPingsAndPongsKeepAConnectionAlive() {
-      RunningServer s = start(ServerSpec.defaults().withHeartbeat(Duration.ofSeconds(1)));
+      RunningServer s = start(ServerSpec.defaults().settings(c -> c.withHeartbeat(Duration.ofSeconds(1))));
       Client c = connect(s, s.tokens().user("alice").sign());
       c.socket().awaitPings(3, WAIT); // three intervals: silence for two would have closed it
       c.send("{\"type\":\"ping\",\"ref\":\"alive\"}");
@@ -526,7 +526,7 @@ public abstract class TransportConformanceSuite extends TransportSuite {
 
     @Test
     void silentClientIsClosedAfterTwoHeartbeats() {
-      RunningServer s = start(ServerSpec.defaults().withHeartbeat(Duration.ofSeconds(1)));
+      RunningServer s = start(ServerSpec.defaults().settings(c -> c.withHeartbeat(Duration.ofSeconds(1))));
       String token = s.tokens().user("alice").sign();
       try (RawWebSocket raw = RawHttp.upgrade(s.port(), "/ws?token=" + token, Map.of())) {
         RawWebSocket.Frame welcome = raw.readFrame();
@@ -759,7 +759,7 @@ public abstract class TransportConformanceSuite extends TransportSuite {
 
     @Test
     void bodiesOverTheLimitAre413WithOrWithoutContentLength() {
-      RunningServer s = start(ServerSpec.defaults().web(w -> w.withMaxRequestBytes(1024)));
+      RunningServer s = start(ServerSpec.defaults().settings(c -> c.withMaxRequestBytes(1024)));
       String big = "{\"pad\":\"" + "x".repeat(2000) + "\"}";
       RawHttp.Response withLength = RawHttp.send(s.port(), publishHead()
           + "Content-Length: " + big.length() + "\r\nConnection: close\r\n\r\n" + big);
@@ -772,7 +772,7 @@ public abstract class TransportConformanceSuite extends TransportSuite {
 
     @Test
     void aSmallChunkedBodyStillReachesTheRoutes() {
-      RunningServer s = start(ServerSpec.defaults().web(w -> w.withMaxRequestBytes(1024)));
+      RunningServer s = start(ServerSpec.defaults().settings(c -> c.withMaxRequestBytes(1024)));
       String body = "{\"target\":{\"kind\":\"broadcast\"},\"type\":\"t\",\"payload\":1}";
       RawHttp.Response answer = RawHttp.send(s.port(), publishHead() + chunked(body));
       assertEquals(202, answer.status(), answer.body());
@@ -831,7 +831,7 @@ public abstract class TransportConformanceSuite extends TransportSuite {
 
     @Test
     void devModeServesTheDemoAndMintsTokensThatConnect() {
-      RunningServer s = start(ServerSpec.defaults().web(w -> w.withDevMode(true)));
+      RunningServer s = start(ServerSpec.defaults().settings(c -> c.withDevMode(true)));
       ApiClient api = api(s);
       ApiClient.Reply page = api.raw("GET", "/", "");
       assertEquals(200, page.status());

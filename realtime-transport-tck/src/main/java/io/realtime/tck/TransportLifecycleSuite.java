@@ -1,5 +1,6 @@
 package io.realtime.tck;
 
+import io.realtime.port.in.RealtimeSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,11 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.realtime.adapter.web.JacksonFrameCodec;
 import io.realtime.adapter.web.RealtimeServer;
 import io.realtime.adapter.web.WebAdapter;
-import io.realtime.adapter.web.WebSettings;
-import io.realtime.adapter.web.WebUseCases;
 import io.realtime.port.out.AuthFailure;
 import io.realtime.port.out.TokenCheck;
-import io.realtime.service.RealtimeCore;
+import io.realtime.core.RealtimeCore;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -36,16 +35,13 @@ import org.junit.jupiter.api.Test;
  * after each test.
  */
 public abstract class TransportLifecycleSuite extends TransportSuite {
-  private final RealtimeCore core = track(RealtimeCore.builder(new JacksonFrameCodec(),
-      token -> new TokenCheck.Invalid(AuthFailure.BAD_SIGNATURE)).build());
+  private final RealtimeCore core = track(RealtimeCore.builder(token -> new TokenCheck.Invalid(AuthFailure.BAD_SIGNATURE)).codec(new JacksonFrameCodec()).build());
 
   /** A server of the transport under test on a loopback port, not started; closed after. */
   protected RealtimeServer unstarted(int port) {
-    WebSettings settings = WebSettings.defaults().withHost("127.0.0.1").withPort(port)
+    RealtimeSettings settings = RealtimeSettings.defaults().withHost("127.0.0.1").withPort(port)
         .withApiKey(ServerSpec.API_KEY).withDrainTimeout(Duration.ofSeconds(2));
-    return track(newServer(WebAdapter.builder(settings, new WebUseCases(core.openConnection(),
-        core.authenticate(), core.publish(), core.kick(), core.subscribeConnection(),
-        core.presence(), core.stats(), core.drain())).build()));
+    return track(newServer(WebAdapter.builder(settings, core).build()));
   }
 
   @Test

@@ -1,12 +1,12 @@
 package io.realtime.adapter.jetty;
 
+import io.realtime.port.in.RealtimeSettings;
 import io.realtime.adapter.web.HandshakeDecision;
 import io.realtime.adapter.web.HandshakeRequest;
 import io.realtime.adapter.web.HttpResponse;
 import io.realtime.adapter.web.RealtimeServer;
 import io.realtime.adapter.web.ServerLifecycle;
 import io.realtime.adapter.web.WebAdapter;
-import io.realtime.adapter.web.WebSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>Limits from {@link WebSettings}: text and binary messages up to {@code maxFrameBytes}
+ * <p>Limits from {@link RealtimeSettings}: text and binary messages up to {@code maxFrameBytes}
  * (Jetty closes larger ones with 1009), idle timeout of three heartbeats (the core's heartbeat
  * closes silent peers sooner), and a bound on frames Jetty itself queues per socket as a
  * safety net behind the web adapter's {@code OutboundQueue}.
@@ -62,7 +62,7 @@ public final class JettyRealtimeServer implements RealtimeServer {
   private static final Logger log = LoggerFactory.getLogger(JettyRealtimeServer.class);
 
   private final WebAdapter web;
-  private final WebSettings settings;
+  private final RealtimeSettings settings;
   private final Server server;
   private final ServerConnector connector;
   private final GracefulHandler graceful;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.realtime.domain.Principal;
 import io.realtime.domain.UserId;
 import io.realtime.port.out.UserCheck;
-import io.realtime.service.ManualClock;
+import io.realtime.core.ManualClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,11 +1,11 @@
 package io.realtime.adapter.undertow;
 
+import io.realtime.port.in.RealtimeSettings;
 import io.realtime.adapter.web.HandshakeDecision;
 import io.realtime.adapter.web.HandshakeRequest;
 import io.realtime.adapter.web.RealtimeServer;
 import io.realtime.adapter.web.ServerLifecycle;
 import io.realtime.adapter.web.WebAdapter;
-import io.realtime.adapter.web.WebSettings;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
@@ -41,7 +41,7 @@ import org.xnio.Options;
  * }
  * }</pre>
  *
- * <p>Limits from {@link WebSettings}: text and binary messages up to {@code maxFrameBytes}
+ * <p>Limits from {@link RealtimeSettings}: text and binary messages up to {@code maxFrameBytes}
  * (larger ones close with 1009), idle timeout of three heartbeats (the core's heartbeat closes
  * silent peers sooner), and the same bound on how long one frame may take to be written, so a
  * peer that stopped reading cannot hold its socket, since Undertow has no outbound queue limit
@@ -74,7 +74,7 @@ public final class UndertowRealtimeServer implements RealtimeServer {
       AttachmentKey.create(HandshakeDecision.Accept.class);
 
   private final WebAdapter web;
-  private final WebSettings settings;
+  private final RealtimeSettings settings;
   private final Handshake handshake = new Hybi13Handshake(); // RFC 6455 only, as Jetty
   private final HttpHandler http;
   private final HttpHandler upgrades;

@@ -1,5 +1,6 @@
 package io.realtime.adapter.web;
 
+import io.realtime.port.in.RealtimeSettings;
 import io.realtime.domain.Principal;
 import io.realtime.port.in.AuthenticateUseCase;
 import io.realtime.port.in.DrainConnectionsUseCase;
@@ -42,14 +43,16 @@ public final class HandshakePolicy {
   private static final int OVERLOAD_RETRY_SECONDS = 5;
   private static final int MAX_USER_AGENT = 256;
 
-  private final WebSettings settings;
+  private final RealtimeSettings settings;
   private final AuthenticateUseCase auth;
   private final QueryStatsUseCase stats;
   private final DrainConnectionsUseCase drain;
+  private final Origins origins;
 
-  public HandshakePolicy(WebSettings settings, AuthenticateUseCase auth, QueryStatsUseCase stats,
-      DrainConnectionsUseCase drain) {
+  public HandshakePolicy(RealtimeSettings settings, AuthenticateUseCase auth,
+      QueryStatsUseCase stats, DrainConnectionsUseCase drain) {
     this.settings = Objects.requireNonNull(settings, "settings");
+    this.origins = new Origins(settings.allowedOrigins());
     this.auth = Objects.requireNonNull(auth, "auth");
     this.stats = Objects.requireNonNull(stats, "stats");
     this.drain = Objects.requireNonNull(drain, "drain");
@@ -72,7 +75,7 @@ public final class HandshakePolicy {
           Map.of("Retry-After", retryAfter(SHUTDOWN_RETRY_SECONDS)));
     }
     String origin = request.headers().first("Origin").orElse("");
-    if (!settings.allowsOrigin(origin)) {
+    if (!origins.allows(origin)) {
       return new HandshakeDecision.Refuse(403, "forbidden_origin",
           "origin '" + origin + "' is not allowed", Map.of());
     }

@@ -1,5 +1,7 @@
 package io.realtime.adapter.web;
 
+import io.realtime.port.in.RealtimeUseCases;
+import io.realtime.port.in.RealtimeSettings;
 import com.fasterxml.jackson.core.JsonFactory;
 import io.realtime.domain.ConnectionId;
 import io.realtime.domain.MessageTypes;
@@ -63,8 +65,8 @@ public final class HttpApi {
   private static final Set<String> DEV_TOKEN_FIELDS =
       Set.of("sub", "roles", "permissions", "topics", "ttlSeconds");
 
-  private final WebSettings settings;
-  private final WebUseCases core;
+  private final RealtimeSettings settings;
+  private final RealtimeUseCases core;
   private final Supplier<String> metrics;
   private final DevTokenMinter devTokens;
   private final IdempotencyCache idempotency;
@@ -76,7 +78,7 @@ public final class HttpApi {
    * @param metrics Prometheus text for {@code /metrics}
    * @param devTokens the dev-mode minter; required exactly when {@code settings.devMode()}
    */
-  HttpApi(WebSettings settings, WebUseCases core, Supplier<String> metrics,
+  HttpApi(RealtimeSettings settings, RealtimeUseCases core, Supplier<String> metrics,
       DevTokenMinter devTokens, Clock clock) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.core = Objects.requireNonNull(core, "core");
@@ -247,7 +249,7 @@ public final class HttpApi {
     if (problem != null) {
       return badRequest(problem);
     }
-    if (!core.subscribe().subscribe(new ConnectionId(id), new TopicName(topic))) {
+    if (!core.subscribeConnection().subscribe(new ConnectionId(id), new TopicName(topic))) {
       return noSuchConnection(id);
     }
     return HttpResponse.noContent();

@@ -1,5 +1,6 @@
 package io.realtime.adapter.web;
 
+import io.realtime.port.in.RealtimeSettings;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -64,7 +65,7 @@ public final class ServerLifecycle {
     if (!started.compareAndSet(false, true)) {
       throw new IllegalStateException("already started");
     }
-    WebSettings settings = web.settings();
+    RealtimeSettings settings = web.settings();
     try {
       start.run();
     } catch (Exception e) {

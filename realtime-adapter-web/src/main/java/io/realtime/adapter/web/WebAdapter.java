@@ -1,5 +1,7 @@
 package io.realtime.adapter.web;
 
+import io.realtime.port.in.RealtimeUseCases;
+import io.realtime.port.in.RealtimeSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -20,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * (through a {@link ServerLifecycle}).
  *
  * <pre>{@code
- * WebAdapter web = WebAdapter.builder(settings, new WebUseCases(core.openConnection(), ...))
+ * WebAdapter web = WebAdapter.builder(settings, core)   // the core's use cases
  *     .metrics(registry::scrape)
  *     .build();
  * }</pre>
@@ -31,8 +33,8 @@ import org.slf4j.LoggerFactory;
 public final class WebAdapter {
   private static final Logger log = LoggerFactory.getLogger(WebAdapter.class);
 
-  private final WebSettings settings;
-  private final WebUseCases core;
+  private final RealtimeSettings settings;
+  private final RealtimeUseCases core;
   private final HandshakePolicy handshake;
   private final HttpApi http;
   private final AtomicInteger openSockets = new AtomicInteger();
@@ -51,11 +53,11 @@ public final class WebAdapter {
     }
   }
 
-  public static Builder builder(WebSettings settings, WebUseCases core) {
+  public static Builder builder(RealtimeSettings settings, RealtimeUseCases core) {
     return new Builder(settings, core);
   }
 
-  public WebSettings settings() {
+  public RealtimeSettings settings() {
     return settings;
   }
 
@@ -75,7 +77,7 @@ public final class WebAdapter {
    */
   public WebSocketBridge connect(HandshakeDecision.Accept accepted, FrameSink sink) {
     openSockets.incrementAndGet();
-    return new WebSocketBridge(core.open(), accepted, sink, settings.sendQueue(),
+    return new WebSocketBridge(core.openConnection(), accepted, sink, settings.sendQueue(),
         this::socketEnded);
   }
 
@@ -119,13 +121,13 @@ public final class WebAdapter {
 
   /** Assembles a {@link WebAdapter}; only settings and use cases are required. */
   public static final class Builder {
-    private final WebSettings settings;
-    private final WebUseCases core;
+    private final RealtimeSettings settings;
+    private final RealtimeUseCases core;
     private Supplier<String> metrics = () -> "";
     private DevTokenMinter devTokens;
     private Clock clock = Clock.systemUTC();
 
-    private Builder(WebSettings settings, WebUseCases core) {
+    private Builder(RealtimeSettings settings, RealtimeUseCases core) {
       this.settings = Objects.requireNonNull(settings, "settings");
       this.core = Objects.requireNonNull(core, "core");
     }

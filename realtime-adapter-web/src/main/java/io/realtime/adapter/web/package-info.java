@@ -10,14 +10,11 @@
  * io.realtime.adapter.web.RealtimeServer} (its start and drain kept by {@link
  * io.realtime.adapter.web.ServerLifecycle}) and maps its callbacks.
  *
- * <p>Wiring by hand:
+ * <p>{@link io.realtime.adapter.web.WebTransport} does all of it for the node facade; by hand:
  * <pre>{@code
- * FrameCodec codec = new JacksonFrameCodec(settings.maxFrameBytes());
- * RealtimeCore core = RealtimeCore.builder(codec, verifier)
- *     .queueLimit(settings.sendQueue()) ... .build();
- * WebAdapter web = WebAdapter.builder(settings, new WebUseCases(core.openConnection(),
- *         core.authenticate(), core.publish(), core.kick(), core.subscribeConnection(),
- *         core.presence(), core.stats(), core.drain()))
+ * RealtimeCore core = RealtimeCore.builder(verifier).settings(settings)
+ *     .codec(new JacksonFrameCodec(settings.maxFrameBytes())).build();
+ * WebAdapter web = WebAdapter.builder(settings, core)    // the core's use cases, as one
  *     .metrics(prometheus::scrape)           // GET /metrics
  *     .devTokens(minter)                     // only with settings.devMode()
  *     .build();

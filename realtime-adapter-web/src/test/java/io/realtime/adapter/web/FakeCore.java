@@ -1,5 +1,6 @@
 package io.realtime.adapter.web;
 
+import io.realtime.port.in.RealtimeUseCases;
 import io.realtime.domain.ConnectionId;
 import io.realtime.domain.ErrorCode;
 import io.realtime.domain.Principal;
@@ -43,8 +44,49 @@ final class FakeCore implements OpenConnectionUseCase, AuthenticateUseCase,
     return this;
   }
 
-  WebUseCases useCases() {
-    return new WebUseCases(this, this, this, this, this, this, this, this);
+  RealtimeUseCases useCases() {
+    FakeCore fake = this;
+    return new RealtimeUseCases() {
+      @Override
+      public OpenConnectionUseCase openConnection() {
+        return fake;
+      }
+
+      @Override
+      public AuthenticateUseCase authenticate() {
+        return fake;
+      }
+
+      @Override
+      public PublishMessageUseCase publish() {
+        return fake;
+      }
+
+      @Override
+      public KickConnectionUseCase kick() {
+        return fake;
+      }
+
+      @Override
+      public SubscribeConnectionUseCase subscribeConnection() {
+        return fake;
+      }
+
+      @Override
+      public QueryPresenceUseCase presence() {
+        return fake;
+      }
+
+      @Override
+      public QueryStatsUseCase stats() {
+        return fake;
+      }
+
+      @Override
+      public DrainConnectionsUseCase drain() {
+        return fake;
+      }
+    };
   }
 
   @Override

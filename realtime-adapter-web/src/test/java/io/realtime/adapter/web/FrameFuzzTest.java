@@ -14,8 +14,8 @@ import io.realtime.domain.TopicPattern;
 import io.realtime.domain.UserId;
 import io.realtime.port.out.AuthFailure;
 import io.realtime.port.out.TokenCheck;
-import io.realtime.service.CoreSettings;
-import io.realtime.service.RealtimeCore;
+import io.realtime.port.in.RealtimeSettings;
+import io.realtime.core.RealtimeCore;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -66,15 +66,12 @@ class FrameFuzzTest {
     SplittableRandom random = new SplittableRandom(seed);
     Principal alice = Principal.of(new UserId("alice"))
         .withPermissions(Set.of(Permissions.PUBLISH)).withTopics(List.of(new TopicPattern("*")));
-    RealtimeCore core = RealtimeCore.builder(new JacksonFrameCodec(),
-            token -> token.equals("alice") ? new TokenCheck.Valid(alice)
-                : new TokenCheck.Invalid(AuthFailure.MALFORMED))
-        .settings(CoreSettings.defaults().withClientRate(1e9, Integer.MAX_VALUE))
+    RealtimeCore core = RealtimeCore.builder(token -> token.equals("alice") ? new TokenCheck.Valid(alice)
+                : new TokenCheck.Invalid(AuthFailure.MALFORMED)).codec(new JacksonFrameCodec())
+        .settings(RealtimeSettings.defaults().withClientRate(1e9, Integer.MAX_VALUE))
         .build();
     try {
-      WebAdapter web = WebAdapter.builder(WebSettings.defaults(), new WebUseCases(
-          core.openConnection(), core.authenticate(), core.publish(), core.kick(),
-          core.subscribeConnection(), core.presence(), core.stats(), core.drain())).build();
+      WebAdapter web = WebAdapter.builder(RealtimeSettings.defaults(), core).build();
       RecordingSink sink = RecordingSink.inline();
       WebSocketBridge bridge = web.connect((HandshakeDecision.Accept) web.handshake(
           new HandshakeRequest("/ws", NamedValues.of(Map.of("token", List.of("alice"))),

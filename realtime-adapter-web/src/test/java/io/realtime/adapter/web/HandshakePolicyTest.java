@@ -1,5 +1,6 @@
 package io.realtime.adapter.web;
 
+import io.realtime.port.in.RealtimeSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -19,7 +20,7 @@ class HandshakePolicyTest {
       .token("alice-token", Principal.of(new UserId("alice")))
       .token("bob-token", Principal.of(new UserId("bob")))
       .token("carol-token", Principal.of(new UserId("carol")));
-  private WebSettings settings = WebSettings.defaults();
+  private RealtimeSettings settings = RealtimeSettings.defaults();
 
   private HandshakeDecision decide(Map<String, List<String>> headers,
       Map<String, List<String>> query) {

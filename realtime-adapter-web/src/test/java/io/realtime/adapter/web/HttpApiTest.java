@@ -1,5 +1,6 @@
 package io.realtime.adapter.web;
 
+import io.realtime.port.in.RealtimeSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,7 +10,7 @@ import io.realtime.domain.Target;
 import io.realtime.domain.TopicName;
 import io.realtime.domain.UserId;
 import io.realtime.port.in.PublishMessageUseCase.PublishRequest;
-import io.realtime.service.ManualClock;
+import io.realtime.core.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -26,7 +27,7 @@ class HttpApiTest {
           Principal.of(new UserId("ops")).withPermissions(Set.of(Permissions.ADMIN)))
       .token("user-jwt", Principal.of(new UserId("alice")));
   private final ManualClock clock = new ManualClock(Instant.parse("2026-11-24T10:00:00Z"));
-  private WebSettings settings = WebSettings.defaults().withApiKey(KEY);
+  private RealtimeSettings settings = RealtimeSettings.defaults().withApiKey(KEY);
   private DevTokenMinter minter;
   private HttpApi instance; // made on first call, after a test has chosen its settings
 

@@ -1,5 +1,6 @@
 package io.realtime.adapter.web;
 
+import io.realtime.port.in.RealtimeSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.realtime.domain.Principal;
 import io.realtime.domain.UserId;
 import io.realtime.port.out.TokenCheck;
-import io.realtime.service.RealtimeCore;
+import io.realtime.core.RealtimeCore;
 import java.net.BindException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,12 +20,10 @@ import org.junit.jupiter.api.Test;
 
 /** The lifecycle rules with a transport of lambdas that records its steps. */
 class ServerLifecycleTest {
-  private final RealtimeCore core = RealtimeCore.builder(new JacksonFrameCodec(),
-      token -> new TokenCheck.Valid(Principal.of(new UserId("alice")))).build();
+  private final RealtimeCore core = RealtimeCore.builder(token -> new TokenCheck.Valid(Principal.of(new UserId("alice")))).codec(new JacksonFrameCodec()).build();
   private final WebAdapter web = WebAdapter.builder(
-      WebSettings.defaults().withHost("127.0.0.1").withPort(8123),
-      new WebUseCases(core.openConnection(), core.authenticate(), core.publish(), core.kick(),
-          core.subscribeConnection(), core.presence(), core.stats(), core.drain())).build();
+      RealtimeSettings.defaults().withHost("127.0.0.1").withPort(8123),
+      core).build();
   private final List<String> steps = new ArrayList<>();
   private boolean requestsDone = true;
   private final ServerLifecycle lifecycle = new ServerLifecycle("test", web, left -> {

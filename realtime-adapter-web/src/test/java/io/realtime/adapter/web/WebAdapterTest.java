@@ -1,5 +1,6 @@
 package io.realtime.adapter.web;
 
+import io.realtime.port.in.RealtimeSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,7 +13,7 @@ import io.realtime.port.in.ClientSession;
 import io.realtime.port.out.AuthFailure;
 import io.realtime.port.out.RealtimeEvents;
 import io.realtime.port.out.TokenCheck;
-import io.realtime.service.RealtimeCore;
+import io.realtime.core.RealtimeCore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,12 +22,10 @@ import org.junit.jupiter.api.Test;
 
 /** The bridge and the adapter over the real embedded core, with a recording sink. */
 class WebAdapterTest {
-  private final RealtimeCore core = RealtimeCore.builder(new JacksonFrameCodec(),
-      token -> token.equals("alice") ? new TokenCheck.Valid(Principal.of(new UserId("alice")))
-          : new TokenCheck.Invalid(AuthFailure.BAD_SIGNATURE)).build();
-  private final WebAdapter web = WebAdapter.builder(WebSettings.defaults(),
-      new WebUseCases(core.openConnection(), core.authenticate(), core.publish(), core.kick(),
-          core.subscribeConnection(), core.presence(), core.stats(), core.drain())).build();
+  private final RealtimeCore core = RealtimeCore.builder(token -> token.equals("alice") ? new TokenCheck.Valid(Principal.of(new UserId("alice")))
+          : new TokenCheck.Invalid(AuthFailure.BAD_SIGNATURE)).codec(new JacksonFrameCodec()).build();
+  private final WebAdapter web = WebAdapter.builder(RealtimeSettings.defaults(),
+      core).build();
 
   @AfterEach
   void close() {
@@ -69,8 +68,7 @@ class WebAdapterTest {
   @Test
   void transportClosesAreCountedByTheirReason() {
     List<CloseReason> reasons = new java.util.concurrent.CopyOnWriteArrayList<>();
-    RealtimeCore counted = RealtimeCore.builder(new JacksonFrameCodec(),
-        token -> new TokenCheck.Valid(Principal.of(new UserId("alice"))))
+    RealtimeCore counted = RealtimeCore.builder(token -> new TokenCheck.Valid(Principal.of(new UserId("alice")))).codec(new JacksonFrameCodec())
         .events(new RealtimeEvents() {
           @Override
           public void connectionClosed(Connection connection, CloseReason reason) {
@@ -78,9 +76,7 @@ class WebAdapterTest {
           }
         }).build();
     try {
-      WebAdapter adapter = WebAdapter.builder(WebSettings.defaults(), new WebUseCases(
-          counted.openConnection(), counted.authenticate(), counted.publish(), counted.kick(),
-          counted.subscribeConnection(), counted.presence(), counted.stats(), counted.drain()))
+      WebAdapter adapter = WebAdapter.builder(RealtimeSettings.defaults(), counted)
           .build();
       adapter.connect(accept(), RecordingSink.inline()).onClose(1009, "too big");
       adapter.connect(accept(), RecordingSink.inline()).onClose(1006, "");
@@ -111,13 +107,12 @@ class WebAdapterTest {
   void theWelcomeIsWrittenOnlyOnceTheCoreHasOpenedTheConnection() {
     RecordingSink sink = RecordingSink.inline();
     boolean[] sentDuringOpen = {true};
-    WebAdapter probing = WebAdapter.builder(WebSettings.defaults(), new WebUseCases(
-        request -> {
+    WebAdapter probing = WebAdapter.builder(RealtimeSettings.defaults(),
+        DelegatingUseCases.opening(core, request -> {
           ClientSession s = core.openConnection().open(request); // queues the welcome
           sentDuringOpen[0] = !sink.sentList().isEmpty();
           return s;
-        }, core.authenticate(), core.publish(), core.kick(), core.subscribeConnection(),
-        core.presence(), core.stats(), core.drain())).build();
+        })).build();
     probing.connect(accept(), sink);
     assertFalse(sentDuringOpen[0], "nothing reaches the socket while open() runs");
     assertTrue(sink.sentList().get(0).contains("\"welcome\""));
@@ -125,11 +120,10 @@ class WebAdapterTest {
 
   @Test
   void aCoreFailureOnOpenClosesTheSocket() {
-    WebAdapter broken = WebAdapter.builder(WebSettings.defaults(), new WebUseCases(
-        request -> {
+    WebAdapter broken = WebAdapter.builder(RealtimeSettings.defaults(),
+        DelegatingUseCases.opening(core, request -> {
           throw new IllegalStateException("bug");
-        }, core.authenticate(), core.publish(), core.kick(), core.subscribeConnection(),
-        core.presence(), core.stats(), core.drain())).build();
+        })).build();
     RecordingSink sink = RecordingSink.inline();
     WebSocketBridge bridge = broken.connect(accept(), sink);
     assertEquals(1011, sink.closeCode);

@@ -1,5 +1,6 @@
 package io.realtime.app.config;
 
+import io.realtime.port.in.RealtimeSettings;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -7,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -116,41 +118,57 @@ public final class ConfigParser {
     String origins = r.text("ALLOWED_ORIGINS");
     List<String> allowedOrigins = origins.isEmpty() ? List.of()
         : Arrays.stream(origins.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-    RealtimeConfig config = new RealtimeConfig(
+    String apiKey = r.text("API_KEY");
+    int perUser = r.integer("MAX_CONNECTIONS_PER_USER", 1, Integer.MAX_VALUE);
+    int maxConnections = r.integer("MAX_CONNECTIONS", 1, Integer.MAX_VALUE);
+    int maxFrameBytes = r.integer("MAX_FRAME_BYTES", 256, 64 * 1024 * 1024);
+    int sendQueue = r.integer("SEND_QUEUE", 1, 1_000_000);
+    int heartbeat = r.integer("HEARTBEAT_SECONDS", 1, 3600);
+    int skew = r.integer("JWT_CLOCK_SKEW_SECONDS", 0, 3600);
+    double rate = r.decimal("CLIENT_RATE");
+    int burst = r.integer("CLIENT_BURST", 1, Integer.MAX_VALUE);
+    int historySize = r.integer("HISTORY_SIZE", 0, 1_000_000);
+    int historySeconds = r.integer("HISTORY_SECONDS", 0, 86_400 * 30);
+    int drainSeconds = r.integer("DRAIN_SECONDS", 0, 3600);
+    BackplaneKind backplane = orDefault(r.choice("BACKPLANE", BackplaneKind.class),
+        BackplaneKind.MEMORY);
+    URI redisUrl = orDefault(r.uri("REDIS_URL", "redis", "rediss"),
+        URI.create("redis://localhost:6379"));
+    if (backplane == BackplaneKind.REDIS) {
+      problems.add("REALTIME_BACKPLANE=redis (--backplane=redis) is not available in this build "
+          + "yet; use memory");
+    }
+    if (!problems.isEmpty()) { // every value below is in range
+      throw new ConfigException(problems);
+    }
+    RealtimeSettings settings = RealtimeSettings.defaults()
+        .withHost(host)
+        .withPort(port)
+        .withAllowedOrigins(new HashSet<>(allowedOrigins))
+        .withApiKey(apiKey)
+        .withDevMode(RealtimeConfig.noKey(secret, publicKey, jwks))
+        .withMaxConnectionsPerUser(perUser)
+        .withMaxConnections(maxConnections)
+        .withMaxFrameBytes(maxFrameBytes)
+        .withSendQueue(sendQueue)
+        .withHeartbeat(Duration.ofSeconds(heartbeat))
+        .withClockSkew(Duration.ofSeconds(skew))
+        .withClientRate(rate, burst)
+        .withHistory(historySize, Duration.ofSeconds(historySeconds))
+        .withDrainTimeout(Duration.ofSeconds(drainSeconds));
+    return new RealtimeConfig(
         transport == null ? Transport.JETTY : transport,
-        host,
-        port,
+        settings,
         secret,
         publicKey,
         jwks,
         r.text("JWT_ISSUER"),
         r.text("JWT_AUDIENCE"),
-        Duration.ofSeconds(r.integer("JWT_CLOCK_SKEW_SECONDS", 0, 3600)),
         r.text("JWT_ROLES_CLAIM"),
         r.text("JWT_PERMISSIONS_CLAIM"),
         r.text("JWT_TOPICS_CLAIM"),
-        r.text("API_KEY"),
-        allowedOrigins,
-        r.integer("MAX_CONNECTIONS_PER_USER", 1, Integer.MAX_VALUE),
-        r.integer("MAX_CONNECTIONS", 1, Integer.MAX_VALUE),
-        r.decimal("CLIENT_RATE"),
-        r.integer("CLIENT_BURST", 1, Integer.MAX_VALUE),
-        r.integer("HISTORY_SIZE", 0, 1_000_000),
-        Duration.ofSeconds(r.integer("HISTORY_SECONDS", 0, 86_400 * 30)),
-        Duration.ofSeconds(r.integer("DRAIN_SECONDS", 0, 3600)),
-        r.integer("MAX_FRAME_BYTES", 256, 64 * 1024 * 1024),
-        r.integer("SEND_QUEUE", 1, 1_000_000),
-        Duration.ofSeconds(r.integer("HEARTBEAT_SECONDS", 1, 3600)),
-        orDefault(r.choice("BACKPLANE", BackplaneKind.class), BackplaneKind.MEMORY),
-        orDefault(r.uri("REDIS_URL", "redis", "rediss"), URI.create("redis://localhost:6379")));
-    if (config.backplane() == BackplaneKind.REDIS) {
-      problems.add("REALTIME_BACKPLANE=redis (--backplane=redis) is not available in this build "
-          + "yet; use memory");
-    }
-    if (!problems.isEmpty()) {
-      throw new ConfigException(problems);
-    }
-    return config;
+        backplane,
+        redisUrl);
   }
 
   private static <T> T orDefault(T value, T fallback) {

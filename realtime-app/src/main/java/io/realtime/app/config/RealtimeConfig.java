@@ -1,50 +1,42 @@
 package io.realtime.app.config;
 
+import io.realtime.port.in.RealtimeSettings;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
  * The server's configuration (PROTOCOL.md section 7), parsed and validated once by
- * {@link ConfigParser}. Absent optional values are empty strings; accessors say so.
+ * {@link ConfigParser}: the node's limits as one {@link RealtimeSettings}, plus what only the
+ * server process chooses (transport, keys, backplane). Absent optional values are empty
+ * strings; accessors say so.
  */
 public record RealtimeConfig(
     Transport transport,
-    String host,
-    int port,
+    RealtimeSettings settings,
     String jwtSecret,
     String jwtPublicKey,
     String jwksUrl,
     String jwtIssuer,
     String jwtAudience,
-    Duration clockSkew,
     String rolesClaim,
     String permissionsClaim,
     String topicsClaim,
-    String apiKey,
-    List<String> allowedOrigins,
-    int maxConnectionsPerUser,
-    int maxConnections,
-    double clientRate,
-    int clientBurst,
-    int historySize,
-    Duration historyAge,
-    Duration drainTimeout,
-    int maxFrameBytes,
-    int sendQueue,
-    Duration heartbeat,
     BackplaneKind backplane,
     URI redisUrl) {
 
   public RealtimeConfig {
-    allowedOrigins = List.copyOf(allowedOrigins);
+    Objects.requireNonNull(transport, "transport");
+    Objects.requireNonNull(settings, "settings");
+    if (settings.devMode() != noKey(jwtSecret, jwtPublicKey, jwksUrl)) {
+      throw new IllegalArgumentException("dev mode is exactly: no JWT key configured");
+    }
   }
 
   /** Dev mode: no JWT key of any kind is configured. */
   public boolean devMode() {
-    return jwtSecret.isEmpty() && jwtPublicKey.isEmpty() && jwksUrl.isEmpty();
+    return settings.devMode();
   }
 
   public Optional<Path> publicKeyPath() {
@@ -56,18 +48,24 @@ public record RealtimeConfig(
     return ConfigParser.parse(java.util.Map.of(), new String[0]);
   }
 
-  /** A copy listening on {@code newPort} (0: any free port), for tests and embedding. */
+  /** A copy with other limits, for tests and embedding. */
+  public RealtimeConfig withSettings(RealtimeSettings value) {
+    return new RealtimeConfig(transport, value, jwtSecret, jwtPublicKey, jwksUrl, jwtIssuer,
+        jwtAudience, rolesClaim, permissionsClaim, topicsClaim, backplane, redisUrl);
+  }
+
+  /** A copy listening on {@code newPort} (0: any free port). */
   public RealtimeConfig withPort(int newPort) {
-    return new RealtimeConfig(transport, host, newPort, jwtSecret, jwtPublicKey, jwksUrl,
-        jwtIssuer, jwtAudience, clockSkew, rolesClaim, permissionsClaim, topicsClaim, apiKey,
-        allowedOrigins, maxConnectionsPerUser, maxConnections, clientRate, clientBurst, historySize, historyAge, drainTimeout,
-        maxFrameBytes, sendQueue, heartbeat, backplane, redisUrl);
+    return withSettings(settings.withPort(newPort));
+  }
+
+  static boolean noKey(String secret, String publicKey, String jwks) {
+    return secret.isEmpty() && publicKey.isEmpty() && jwks.isEmpty();
   }
 
   @Override
   public String toString() { // never print secrets
-    return "RealtimeConfig[transport=" + transport + ", host=" + host + ", port=" + port
-        + ", devMode=" + devMode() + ", apiKey=" + (apiKey.isEmpty() ? "none" : "<set>")
-        + ", backplane=" + backplane + "]";
+    return "RealtimeConfig[transport=" + transport + ", settings=" + settings + ", backplane="
+        + backplane + "]";
   }
 }

@@ -39,7 +39,7 @@ public interface JwtModule {
   @Singleton
   static NimbusTokenVerifier nimbus(RealtimeConfig config, KeySource key) {
     JwtSettings settings = JwtSettings.of(key)
-        .withClockSkew(config.clockSkew())
+        .withClockSkew(config.settings().clockSkew())
         .withClaims(ClaimMapping.DEFAULTS.withRoles(config.rolesClaim())
             .withPermissions(config.permissionsClaim()).withTopics(config.topicsClaim()));
     if (!config.jwtIssuer().isEmpty()) {

@@ -6,41 +6,26 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.realtime.adapter.web.DevTokenMinter;
 import io.realtime.adapter.web.JacksonFrameCodec;
 import io.realtime.adapter.web.WebAdapter;
-import io.realtime.adapter.web.WebSettings;
-import io.realtime.adapter.web.WebUseCases;
-import io.realtime.app.config.RealtimeConfig;
+import io.realtime.port.in.RealtimeSettings;
+import io.realtime.port.in.RealtimeUseCases;
 import io.realtime.port.out.FrameCodec;
-import io.realtime.service.RealtimeCore;
 import java.time.Clock;
-import java.util.HashSet;
 import javax.inject.Singleton;
 
 /** What both transports share: the JSON codec and the web adapter over the core. */
 @Module
 public interface WebModule {
-  /** Largest server API request body read (413 beyond). */
-  int MAX_REQUEST_BYTES = 1 << 20;
-
   @Provides
   @Singleton
-  static FrameCodec codec(RealtimeConfig config) {
-    return new JacksonFrameCodec(config.maxFrameBytes());
-  }
-
-  @Provides
-  static WebSettings webSettings(RealtimeConfig c) {
-    return new WebSettings(c.host(), c.port(), new HashSet<>(c.allowedOrigins()),
-        c.maxConnectionsPerUser(), c.maxConnections(), c.maxFrameBytes(), c.sendQueue(),
-        c.heartbeat(), c.apiKey(), c.devMode(), c.drainTimeout(), MAX_REQUEST_BYTES);
+  static FrameCodec codec(RealtimeSettings settings) {
+    return new JacksonFrameCodec(settings.maxFrameBytes());
   }
 
   @Provides
   @Singleton
-  static WebAdapter web(WebSettings settings, RealtimeCore core,
+  static WebAdapter web(RealtimeSettings settings, RealtimeUseCases core,
       PrometheusMeterRegistry registry, DevTokenMinter devTokens, Clock clock) {
-    return WebAdapter.builder(settings, new WebUseCases(core.openConnection(), core.authenticate(),
-            core.publish(), core.kick(), core.subscribeConnection(), core.presence(), core.stats(),
-            core.drain()))
+    return WebAdapter.builder(settings, core)
         .metrics(registry::scrape)
         .devTokens(devTokens)
         .clock(clock)

@@ -1,0 +1,249 @@
+package io.realtime.core;
+
+import io.realtime.domain.RoutingTable;
+import io.realtime.port.in.AuthenticateUseCase;
+import io.realtime.port.in.DrainConnectionsUseCase;
+import io.realtime.port.in.KickConnectionUseCase;
+import io.realtime.port.in.OpenConnectionUseCase;
+import io.realtime.port.in.PublishMessageUseCase;
+import io.realtime.port.in.QueryPresenceUseCase;
+import io.realtime.port.in.QueryStatsUseCase;
+import io.realtime.port.in.RealtimeSettings;
+import io.realtime.port.in.RealtimeUseCases;
+import io.realtime.port.in.SubscribeConnectionUseCase;
+import io.realtime.port.out.Backplane;
+import io.realtime.port.out.ClientMessageHandler;
+import io.realtime.port.out.FrameCodec;
+import io.realtime.port.out.IdGenerator;
+import io.realtime.port.out.PresenceStore;
+import io.realtime.port.out.RealtimeEvents;
+import io.realtime.port.out.Scheduler;
+import io.realtime.port.out.TokenVerifier;
+import io.realtime.port.out.TopicHistory;
+import io.realtime.port.out.Transport;
+import io.realtime.port.out.UserDirectory;
+import io.realtime.domain.MessageTypes;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+import io.realtime.core.embedded.ExecutorScheduler;
+import io.realtime.core.embedded.InMemoryPresenceStore;
+import io.realtime.core.embedded.InMemoryTopicHistory;
+import io.realtime.core.embedded.InProcessBackplane;
+import io.realtime.core.embedded.RandomIdGenerator;
+
+/**
+ * One node's core, assembled from its driven ports: the composition root for embedding the
+ * hexagon by hand (the server wires the same pieces with Dagger). Only a token verifier is
+ * required, and a codec unless a {@link Transport} supplies one; everything else has an
+ * embedded default (in-memory history and presence, in-process backplane, a timer thread).
+ *
+ * <pre>{@code
+ * RealtimeCore core = RealtimeCore.builder(verifier).codec(codec).build();
+ * ClientSession s = core.openConnection().open(new OpenRequest(principal, channel, Map.of()));
+ * core.publish().publish(new PublishRequest(Target.user("u-1"), "notification", payload));
+ * }</pre>
+ *
+ * <p>Thread-safe. {@link #close()} stops its timers and leaves the backplane.
+ */
+public final class RealtimeCore implements RealtimeUseCases, AutoCloseable {
+  private final ConnectionService connections;
+  private final PublishService publisher;
+  private final AdminService admin;
+  private final AuthenticationService authentication;
+  private final Backplane backplane;
+  private final List<AutoCloseable> owned;
+  private final List<Scheduler.Cancellable> timers = new ArrayList<>();
+
+  private RealtimeCore(Builder b) {
+    RoutingTable<ConnectionSession> routes = new RoutingTable<>();
+    Scheduler scheduler = b.scheduler;
+    owned = new ArrayList<>();
+    if (scheduler == null) {
+      ExecutorScheduler embedded = new ExecutorScheduler();
+      owned.add(embedded);
+      scheduler = embedded;
+    }
+    RealtimeSettings settings = b.settings;
+    TopicHistory history = b.history != null ? b.history
+        : new InMemoryTopicHistory(settings.historySize(), settings.historyAge(), b.clock);
+    FrameCodec codec = Objects.requireNonNull(b.codec, "codec: give one, or start on a transport");
+    authentication = new AuthenticationService(b.verifier, b.userDirectory, b.events);
+    publisher = new PublishService(
+        routes, codec, history, b.backplane, b.ids, b.clock, b.events);
+    connections = new ConnectionService(routes, codec, authentication, publisher, history,
+        b.presence, b.handlers, scheduler, b.ids, b.clock, b.ticker, b.events, settings);
+    admin = new AdminService(routes, connections, b.presence);
+    backplane = b.backplane;
+    backplane.start(publisher::deliverLocally);
+    timers.add(scheduler.every(connections::heartbeat, settings.heartbeat()));
+    if (history instanceof InMemoryTopicHistory memory) {
+      timers.add(scheduler.every(memory::sweep, Duration.ofSeconds(30)));
+    }
+  }
+
+  public static Builder builder(TokenVerifier verifier) {
+    return new Builder(verifier);
+  }
+
+  @Override
+  public OpenConnectionUseCase openConnection() {
+    return connections;
+  }
+
+  @Override
+  public AuthenticateUseCase authenticate() {
+    return authentication;
+  }
+
+  @Override
+  public PublishMessageUseCase publish() {
+    return publisher;
+  }
+
+  @Override
+  public KickConnectionUseCase kick() {
+    return admin;
+  }
+
+  @Override
+  public SubscribeConnectionUseCase subscribeConnection() {
+    return admin;
+  }
+
+  @Override
+  public QueryPresenceUseCase presence() {
+    return admin;
+  }
+
+  @Override
+  public QueryStatsUseCase stats() {
+    return admin;
+  }
+
+  @Override
+  public DrainConnectionsUseCase drain() {
+    return connections;
+  }
+
+  @Override
+  public void close() {
+    timers.forEach(Scheduler.Cancellable::cancel);
+    backplane.close();
+    for (AutoCloseable c : owned) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        throw new IllegalStateException("closing " + c, e);
+      }
+    }
+  }
+
+  /** Assembles a core; every setter has a default but the verifier (and the codec). */
+  public static final class Builder {
+    private final TokenVerifier verifier;
+    private FrameCodec codec;
+    private RealtimeSettings settings = RealtimeSettings.defaults();
+    private Clock clock = Clock.systemUTC();
+    private LongSupplier ticker = System::nanoTime;
+    private Scheduler scheduler;
+    private IdGenerator ids = new RandomIdGenerator();
+    private Backplane backplane = new InProcessBackplane();
+    private TopicHistory history;
+    private PresenceStore presence = new InMemoryPresenceStore();
+    private RealtimeEvents events = RealtimeEvents.NONE;
+    private UserDirectory userDirectory = UserDirectory.trustToken();
+    private final Map<String, ClientMessageHandler> handlers = new HashMap<>();
+
+    private Builder(TokenVerifier verifier) {
+      this.verifier = Objects.requireNonNull(verifier, "verifier");
+    }
+
+    /** Client frames to commands and server frames to text; a transport supplies its own. */
+    public Builder codec(FrameCodec value) {
+      codec = Objects.requireNonNull(value);
+      return this;
+    }
+
+    /** The node's limits; {@link RealtimeSettings#defaults()} unless given. */
+    public Builder settings(RealtimeSettings value) {
+      settings = Objects.requireNonNull(value);
+      return this;
+    }
+
+    public Builder clock(Clock value) {
+      clock = Objects.requireNonNull(value);
+      return this;
+    }
+
+    /** Monotonic nanoseconds for heartbeats and rate limits; {@link System#nanoTime} by default. */
+    public Builder ticker(LongSupplier value) {
+      ticker = Objects.requireNonNull(value);
+      return this;
+    }
+
+    /** Timers; by default a daemon thread owned (and stopped) by the core. */
+    public Builder scheduler(Scheduler value) {
+      scheduler = Objects.requireNonNull(value);
+      return this;
+    }
+
+    public Builder ids(IdGenerator value) {
+      ids = Objects.requireNonNull(value);
+      return this;
+    }
+
+    public Builder backplane(Backplane value) {
+      backplane = Objects.requireNonNull(value);
+      return this;
+    }
+
+    /** By default in memory, bounded by the settings' history size and age. */
+    public Builder history(TopicHistory value) {
+      history = Objects.requireNonNull(value);
+      return this;
+    }
+
+    public Builder presence(PresenceStore value) {
+      presence = Objects.requireNonNull(value);
+      return this;
+    }
+
+    public Builder events(RealtimeEvents value) {
+      events = Objects.requireNonNull(value);
+      return this;
+    }
+
+    public Builder userDirectory(UserDirectory value) {
+      userDirectory = Objects.requireNonNull(value);
+      return this;
+    }
+
+    /** Handles client frames of {@code type}; the protocol's own types cannot be taken. */
+    public Builder handler(String type, ClientMessageHandler handler) {
+      if (MessageTypes.isReserved(type)) {
+        throw new IllegalArgumentException("reserved type: " + type);
+      }
+      handlers.put(type, Objects.requireNonNull(handler));
+      return this;
+    }
+
+    public RealtimeCore build() {
+      return new RealtimeCore(this);
+    }
+
+    /**
+     * Builds the core with the transport's codec, and starts the transport's server over it;
+     * closing the node stops the server, then the core, then the verifier.
+     */
+    public RealtimeNode start(Transport transport) {
+      codec = transport.codec(settings);
+      return RealtimeNode.start(build(), settings, transport, verifier);
+    }
+  }
+}
