@@ -36,6 +36,11 @@ public final class FakeFrameCodec implements FrameCodec {
   }
 
   @Override
+  public String ref(String text) {
+    return decode(text).ref();
+  }
+
+  @Override
   public EncodedFrame encode(ServerFrame frame) {
     if (frame instanceof ServerFrame.Message) {
       messageEncodings.incrementAndGet();

@@ -35,7 +35,9 @@ import org.junit.jupiter.api.Test;
  * after each test.
  */
 public abstract class TransportLifecycleSuite extends TransportSuite {
-  private final RealtimeCore core = track(RealtimeCore.builder(token -> new TokenCheck.Invalid(AuthFailure.BAD_SIGNATURE)).codec(new JacksonFrameCodec()).build());
+  private final RealtimeCore core = track(RealtimeCore.builder(
+      token -> new TokenCheck.Invalid(AuthFailure.BAD_SIGNATURE))
+      .codec(new JacksonFrameCodec()).build());
 
   /** A server of the transport under test on a loopback port, not started; closed after. */
   protected RealtimeServer unstarted(int port) {

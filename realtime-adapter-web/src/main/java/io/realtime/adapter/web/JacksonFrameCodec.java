@@ -1,6 +1,8 @@
 package io.realtime.adapter.web;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.realtime.domain.ClientCommand;
 import io.realtime.domain.Envelope;
 import io.realtime.domain.ErrorCode;
@@ -9,6 +11,7 @@ import io.realtime.domain.ServerFrame;
 import io.realtime.domain.UserId;
 import io.realtime.port.out.EncodedFrame;
 import io.realtime.port.out.FrameCodec;
+import java.io.IOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -90,6 +93,30 @@ public final class JacksonFrameCodec implements FrameCodec {
       };
     } catch (JsonFields.BadField e) {
       return malformed(ref, e.getMessage());
+    }
+  }
+
+  @Override
+  public String ref(String text) {
+    if (text.length() > maxChars) {
+      return "";
+    }
+    try (JsonParser parser = factory.createParser(text)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        return "";
+      }
+      // stops at the first top-level "ref": nothing after it is parsed
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        boolean isRef = "ref".equals(parser.currentName());
+        JsonToken value = parser.nextToken();
+        if (isRef) {
+          return value == JsonToken.VALUE_STRING ? parser.getText() : "";
+        }
+        parser.skipChildren();
+      }
+      return "";
+    } catch (IOException | RuntimeException e) { // unreadable up to the ref: there is none
+      return "";
     }
   }
 

@@ -20,7 +20,9 @@ import org.junit.jupiter.api.Test;
 
 /** The lifecycle rules with a transport of lambdas that records its steps. */
 class ServerLifecycleTest {
-  private final RealtimeCore core = RealtimeCore.builder(token -> new TokenCheck.Valid(Principal.of(new UserId("alice")))).codec(new JacksonFrameCodec()).build();
+  private final RealtimeCore core = RealtimeCore.builder(
+      token -> new TokenCheck.Valid(Principal.of(new UserId("alice"))))
+      .codec(new JacksonFrameCodec()).build();
   private final WebAdapter web = WebAdapter.builder(
       RealtimeSettings.defaults().withHost("127.0.0.1").withPort(8123),
       core).build();

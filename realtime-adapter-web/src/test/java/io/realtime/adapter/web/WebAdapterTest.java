@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 /** The bridge and the adapter over the real embedded core, with a recording sink. */
 class WebAdapterTest {
   private final RealtimeCore core = RealtimeCore.builder(token -> token.equals("alice") ? new TokenCheck.Valid(Principal.of(new UserId("alice")))
-          : new TokenCheck.Invalid(AuthFailure.BAD_SIGNATURE)).codec(new JacksonFrameCodec()).build();
+          : new TokenCheck.Invalid(AuthFailure.BAD_SIGNATURE))
+      .codec(new JacksonFrameCodec()).build();
   private final WebAdapter web = WebAdapter.builder(RealtimeSettings.defaults(),
       core).build();
 
@@ -68,7 +69,9 @@ class WebAdapterTest {
   @Test
   void transportClosesAreCountedByTheirReason() {
     List<CloseReason> reasons = new java.util.concurrent.CopyOnWriteArrayList<>();
-    RealtimeCore counted = RealtimeCore.builder(token -> new TokenCheck.Valid(Principal.of(new UserId("alice")))).codec(new JacksonFrameCodec())
+    RealtimeCore counted = RealtimeCore.builder(
+        token -> new TokenCheck.Valid(Principal.of(new UserId("alice"))))
+        .codec(new JacksonFrameCodec())
         .events(new RealtimeEvents() {
           @Override
           public void connectionClosed(Connection connection, CloseReason reason) {
