@@ -43,7 +43,7 @@ public class RoutingBench {
   @Param({"1000", "10000", "100000"})
   public int connections;
 
-  private RoutingTable<ConnectionId> table;
+  private RoutingTable<ConnectionId, String> table;
   private Target[] users;
   private Target[] roles;
   private Target[] topics;
@@ -66,7 +66,7 @@ public class RoutingBench {
       Principal principal = Principal.of(user).withRoles(Set.of(role));
       table.add(new Connection(id, principal, Map.of(), now), id);
       TopicName topic = new TopicName("topic:" + (i / 10));
-      table.subscribe(id, topic);
+      table.subscribe(id, topic, "s");
       users[i / 2] = new Target.User(user);
       roles[i % 10] = new Target.Role(role);
       topics[i / 10] = new Target.Topic(topic);

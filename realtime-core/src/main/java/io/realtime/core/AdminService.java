@@ -16,14 +16,14 @@ import java.util.Set;
 /** The server API's operations on connections (PROTOCOL.md section 5). */
 public final class AdminService implements KickConnectionUseCase, SubscribeConnectionUseCase,
     QueryPresenceUseCase, QueryStatsUseCase {
-  private final RoutingTable<ConnectionSession> routes;
-  private final ConnectionService connections;
+  private final RoutingTable<ConnectionSession, Subscription> routes;
+  private final Subscriptions subscriptions;
   private final PresenceStore presence;
 
-  AdminService(RoutingTable<ConnectionSession> routes, ConnectionService connections,
-      PresenceStore presence) {
+  AdminService(RoutingTable<ConnectionSession, Subscription> routes,
+      Subscriptions subscriptions, PresenceStore presence) {
     this.routes = routes;
-    this.connections = connections;
+    this.subscriptions = subscriptions;
     this.presence = presence;
   }
 
@@ -37,8 +37,7 @@ public final class AdminService implements KickConnectionUseCase, SubscribeConne
   @Override
   public boolean subscribe(ConnectionId id, TopicName topic) {
     Optional<ConnectionSession> session = routes.handle(id);
-    return session.isPresent()
-        && connections.subscribe(session.get(), topic, "", false, "", false);
+    return session.isPresent() && subscriptions.subscribeByServer(session.get(), topic);
   }
 
   @Override

@@ -4,48 +4,43 @@ import io.realtime.domain.CloseCode;
 import io.realtime.domain.CloseReason;
 import io.realtime.domain.Connection;
 import io.realtime.domain.ConnectionId;
-import io.realtime.domain.Envelope;
 import io.realtime.domain.TokenBucket;
-import io.realtime.domain.TopicName;
 import io.realtime.port.in.ClientSession;
 import io.realtime.port.out.ClientChannel;
 import io.realtime.port.out.EncodedFrame;
 import io.realtime.port.out.Scheduler;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 
 /**
  * The core's state for one connection: what routing delivers to and what the transport feeds.
+ * Its subscriptions live in the routing table, with the connection's other indexes.
  *
  * <p>Threading: the transport's reading thread calls the {@code receive} methods one at a time,
  * so the rate buckets are confined to it; delivery may come from any publishing thread and only
- * touches the channel (thread-safe) and the subscription map (concurrent).
+ * touches the channel, which is thread-safe.
  */
 final class ConnectionSession implements ClientSession {
   /** Rejected frames tolerated at once; beyond it, more than one per second closes with 1008. */
   static final int VIOLATIONS_BURST = 10;
 
-  private final ConnectionService service;
+  private final ConnectionLifecycle lifecycle;
+  private final ClientCommands commands;
   private final ClientChannel channel;
-  private final int queueLimitHint;
   private volatile Connection connection;
-  private final Map<TopicName, Subscription> subscriptions = new ConcurrentHashMap<>();
   private final AtomicBoolean ended = new AtomicBoolean();
   private volatile long lastSeenNanos;
   private TokenBucket frames;
   private TokenBucket violations;
   private volatile Scheduler.Cancellable expiry = () -> {};
 
-  ConnectionSession(ConnectionService service, Connection connection, ClientChannel channel,
-      TokenBucket frames, int queueLimitHint, long nowNanos) {
-    this.service = service;
+  ConnectionSession(ConnectionLifecycle lifecycle, ClientCommands commands,
+      Connection connection, ClientChannel channel, TokenBucket frames, long nowNanos) {
+    this.lifecycle = lifecycle;
+    this.commands = commands;
     this.connection = connection;
     this.channel = channel;
     this.frames = frames;
     this.violations = TokenBucket.full(1, VIOLATIONS_BURST, nowNanos);
-    this.queueLimitHint = queueLimitHint;
     this.lastSeenNanos = nowNanos;
   }
 
@@ -61,55 +56,47 @@ final class ConnectionSession implements ClientSession {
 
   @Override
   public void receiveText(String frame) {
-    service.receive(this, frame);
+    long now = lifecycle.nanoTime();
+    lastSeenNanos = now;
+    commands.receive(this, frame, now);
   }
 
   @Override
   public void receiveBinary() {
-    service.receiveBinary(this);
+    activity();
+    commands.receiveBinary(this);
   }
 
   @Override
   public void activity() {
-    lastSeenNanos = service.nanoTime();
+    lastSeenNanos = lifecycle.nanoTime();
   }
 
   @Override
   public void closed(CloseReason reason) {
-    service.end(this, reason);
+    lifecycle.end(this, reason);
   }
 
-  // --- delivery (any thread) ---
+  /** Offers a frame to the outbound queue; false if it is full or closing. Any thread. */
+  boolean offer(EncodedFrame frame) {
+    return channel.offer(frame);
+  }
 
-  /** Offers a frame; an overflowing queue closes the connection as a slow consumer. */
+  /** Offers a frame outside a fan-out: an overflow closes the connection at once. */
   void send(EncodedFrame frame) {
     if (!channel.offer(frame)) {
-      if (channel.isOpen() && !ended.get()) {
-        overflowed();
-      } else {
-        service.droppedClosed(this);
-      }
+      lifecycle.undelivered(this);
     }
   }
 
-  void deliverTopic(TopicName topic, Envelope message, Supplier<EncodedFrame> frame) {
-    Subscription subscription = subscriptions.get(topic);
-    if (subscription != null) { // else unsubscribed while the publish was routing
-      subscription.deliver(message, frame, this);
-    }
-  }
-
-  void overflowed() {
-    service.slowConsumer(this);
-  }
-
-  int queueLimitHint() {
-    return queueLimitHint;
+  /** Whether the connection may still receive: not ended, and its channel open. */
+  boolean isOpen() {
+    return !ended.get() && channel.isOpen();
   }
 
   /** Closes from the server side; the first close wins, later ones do nothing. */
   void close(CloseCode code) {
-    if (service.end(this, code.reason())) {
+    if (lifecycle.end(this, code.reason())) {
       channel.close(code, code.text());
     }
   }
@@ -118,18 +105,8 @@ final class ConnectionSession implements ClientSession {
     channel.ping();
   }
 
-  // --- state ---
-
-  ClientChannel channel() {
-    return channel;
-  }
-
   void connection(Connection refreshed) {
     connection = refreshed;
-  }
-
-  Map<TopicName, Subscription> subscriptions() {
-    return subscriptions;
   }
 
   boolean markEnded() {

@@ -5,6 +5,7 @@ import io.realtime.domain.ErrorCode;
 import io.realtime.domain.MessageTypes;
 import io.realtime.domain.RoutingTable;
 import io.realtime.domain.ServerFrame;
+import io.realtime.domain.StreamPosition;
 import io.realtime.domain.Target;
 import io.realtime.port.in.PublishMessageUseCase;
 import io.realtime.port.out.Backplane;
@@ -12,84 +13,110 @@ import io.realtime.port.out.EncodedFrame;
 import io.realtime.port.out.FrameCodec;
 import io.realtime.port.out.IdGenerator;
 import io.realtime.port.out.RealtimeEvents;
+import io.realtime.port.out.StoredMessage;
 import io.realtime.port.out.TopicHistory;
 import java.time.Clock;
-import java.util.function.Supplier;
+import java.util.Optional;
 
 /**
- * Publishing: stamp, store topic messages in the history, route to this node's connections,
- * and hand the envelope to the backplane for the other nodes.
+ * Publishing: stamp, position topic messages in their history, route to this node's
+ * connections, and hand the envelope to the backplane for the other nodes.
  *
  * <p>The hot path: an index lookup, one encoding per message shared by all recipients, and a
- * non-blocking offer to each recipient's bounded queue. No lock is held while routing.
+ * non-blocking offer to each recipient's bounded queue. No lock is held while routing; a
+ * topic's messages go through its {@link TopicSequencer}, so they reach every subscriber in
+ * position order.
  */
-public final class PublishService implements PublishMessageUseCase {
-  private final RoutingTable<ConnectionSession> routes;
+final class PublishService implements PublishMessageUseCase {
+  private final RoutingTable<ConnectionSession, Subscription> routes;
   private final FrameCodec codec;
-  private final TopicHistory history;
   private final Backplane backplane;
   private final IdGenerator ids;
   private final Clock clock;
   private final RealtimeEvents events;
+  private final int holdLimit;
+  private final TopicSequencer sequencer;
 
-  PublishService(RoutingTable<ConnectionSession> routes, FrameCodec codec, TopicHistory history,
-      Backplane backplane, IdGenerator ids, Clock clock, RealtimeEvents events) {
+  PublishService(RoutingTable<ConnectionSession, Subscription> routes, FrameCodec codec,
+      TopicHistory history, Backplane backplane, IdGenerator ids, Clock clock,
+      RealtimeEvents events, int holdLimit) {
     this.routes = routes;
     this.codec = codec;
-    this.history = history;
     this.backplane = backplane;
     this.ids = ids;
     this.clock = clock;
     this.events = events;
+    this.holdLimit = holdLimit;
+    this.sequencer = new TopicSequencer(history, this::encode, this::deliverInOrder);
   }
 
   @Override
   public PublishResult publish(PublishRequest request) {
-    String problem = MessageTypes.problem(request.type());
-    if (problem != null) {
-      return new PublishResult.Rejected(ErrorCode.BAD_REQUEST, problem);
+    Optional<String> problem = MessageTypes.problem(request.type());
+    if (problem.isPresent()) {
+      return new PublishResult.Rejected(ErrorCode.BAD_REQUEST, problem.get());
     }
     Envelope envelope = new Envelope(
         ids.next(), request.type(), request.payload(), clock.instant(), request.target());
-    if (request.target() instanceof Target.Topic) {
-      envelope = history.append(envelope);
+    if (request.target() instanceof Target.Topic topic) {
+      int subscribers = routes.subscriberCount(topic.name()); // delivered by the sequencer
+      StoredMessage stored;
+      try {
+        stored = sequencer.publish(topic.name(), envelope);
+      } catch (RuntimeException e) { // a history that cannot append: published nowhere
+        return new PublishResult.Rejected(ErrorCode.UNAVAILABLE,
+            "the topic's history is unavailable; retry later");
+      }
+      return new PublishResult.Published(stored.envelope().id(), subscribers);
     }
-    int recipients = deliverLocally(envelope);
+    int recipients = route(envelope);
     backplane.publish(envelope);
     return new PublishResult.Published(envelope.id(), recipients);
   }
 
-  /** Routes an envelope to this node's connections; returns how many it was offered to. */
-  int deliverLocally(Envelope envelope) {
-    OnceFrame frame = new OnceFrame(codec, envelope);
-    int recipients;
+  /** Routes an envelope another node published to this node's connections. */
+  void deliverLocally(Envelope envelope) {
     if (envelope.target() instanceof Target.Topic topic) {
-      recipients = routes.forEachRecipient(
-          topic, session -> session.deliverTopic(topic.name(), envelope, frame));
+      if (routes.subscriberCount(topic.name()) == 0) {
+        return; // nobody here: not even encoded
+      }
+      // parsed once per message, not per recipient; every node positions topic messages
+      Optional<StreamPosition> position = StreamPosition.parse(envelope.id());
+      position.ifPresent(p -> fanout(new StoredMessage(envelope, p, encode(envelope))));
     } else {
-      recipients = routes.forEachRecipient(envelope.target(), session -> session.send(frame.get()));
+      route(envelope);
     }
+  }
+
+  /** A topic message's fan-out, in position order: this node's subscribers, then the others. */
+  private void deliverInOrder(StoredMessage message) {
+    fanout(message);
+    backplane.publish(message.envelope());
+  }
+
+  private void fanout(StoredMessage message) {
+    Fanout fanout = new Fanout(events);
+    int recipients = routes.forEachSubscriber(message.envelope().topic().orElseThrow(),
+        (session, subscription) -> subscription.deliver(session, message, fanout, holdLimit));
+    fanout.finish();
+    events.messageDelivered(message.envelope().target().kind(), recipients);
+  }
+
+  private int route(Envelope envelope) {
+    Fanout fanout = new Fanout(events);
+    EncodedFrame[] frame = new EncodedFrame[1]; // encoded on first use: no recipient, no cost
+    int recipients = routes.forEachRecipient(envelope.target(), session -> {
+      if (frame[0] == null) {
+        frame[0] = encode(envelope);
+      }
+      fanout.offer(session, frame[0]);
+    });
+    fanout.finish();
     events.messageDelivered(envelope.target().kind(), recipients);
     return recipients;
   }
 
-  /** Encodes on first use, then shares: a message with no recipients is never encoded. */
-  private static final class OnceFrame implements Supplier<EncodedFrame> {
-    private final FrameCodec codec;
-    private final Envelope envelope;
-    private EncodedFrame frame; // one publishing thread only
-
-    OnceFrame(FrameCodec codec, Envelope envelope) {
-      this.codec = codec;
-      this.envelope = envelope;
-    }
-
-    @Override
-    public EncodedFrame get() {
-      if (frame == null) {
-        frame = codec.encode(new ServerFrame.Message(envelope));
-      }
-      return frame;
-    }
+  private EncodedFrame encode(Envelope envelope) {
+    return codec.encode(new ServerFrame.Message(envelope));
   }
 }

@@ -1,5 +1,11 @@
 package io.realtime.core;
 
+import io.realtime.core.embedded.ExecutorScheduler;
+import io.realtime.core.embedded.InMemoryPresenceStore;
+import io.realtime.core.embedded.InMemoryTopicHistory;
+import io.realtime.core.embedded.InProcessBackplane;
+import io.realtime.core.embedded.RandomIdGenerator;
+import io.realtime.domain.MessageTypes;
 import io.realtime.domain.RoutingTable;
 import io.realtime.port.in.AuthenticateUseCase;
 import io.realtime.port.in.DrainConnectionsUseCase;
@@ -22,7 +28,6 @@ import io.realtime.port.out.TokenVerifier;
 import io.realtime.port.out.TopicHistory;
 import io.realtime.port.out.Transport;
 import io.realtime.port.out.UserDirectory;
-import io.realtime.domain.MessageTypes;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,11 +36,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.LongSupplier;
-import io.realtime.core.embedded.ExecutorScheduler;
-import io.realtime.core.embedded.InMemoryPresenceStore;
-import io.realtime.core.embedded.InMemoryTopicHistory;
-import io.realtime.core.embedded.InProcessBackplane;
-import io.realtime.core.embedded.RandomIdGenerator;
 
 /**
  * One node's core, assembled from its driven ports: the composition root for embedding the
@@ -52,7 +52,7 @@ import io.realtime.core.embedded.RandomIdGenerator;
  * <p>Thread-safe. {@link #close()} stops its timers and leaves the backplane.
  */
 public final class RealtimeCore implements RealtimeUseCases, AutoCloseable {
-  private final ConnectionService connections;
+  private final ConnectionLifecycle lifecycle;
   private final PublishService publisher;
   private final AdminService admin;
   private final AuthenticationService authentication;
@@ -61,7 +61,7 @@ public final class RealtimeCore implements RealtimeUseCases, AutoCloseable {
   private final List<Scheduler.Cancellable> timers = new ArrayList<>();
 
   private RealtimeCore(Builder b) {
-    RoutingTable<ConnectionSession> routes = new RoutingTable<>();
+    RoutingTable<ConnectionSession, Subscription> routes = new RoutingTable<>();
     Scheduler scheduler = b.scheduler;
     owned = new ArrayList<>();
     if (scheduler == null) {
@@ -73,15 +73,21 @@ public final class RealtimeCore implements RealtimeUseCases, AutoCloseable {
     TopicHistory history = b.history != null ? b.history
         : new InMemoryTopicHistory(settings.historySize(), settings.historyAge(), b.clock);
     FrameCodec codec = Objects.requireNonNull(b.codec, "codec: give one, or start on a transport");
+    Replies replies = new Replies(codec, b.events);
     authentication = new AuthenticationService(b.verifier, b.userDirectory, b.events);
-    publisher = new PublishService(
-        routes, codec, history, b.backplane, b.ids, b.clock, b.events);
-    connections = new ConnectionService(routes, codec, authentication, publisher, history,
-        b.presence, b.handlers, scheduler, b.ids, b.clock, b.ticker, b.events, settings);
-    admin = new AdminService(routes, connections, b.presence);
+    publisher = new PublishService(routes, codec, history, b.backplane, b.ids, b.clock,
+        b.events, settings.sendQueue());
+    Subscriptions subscriptions = new Subscriptions(routes, history, b.presence, replies,
+        b.events);
+    ExpiryTimers expiry = new ExpiryTimers(scheduler, b.clock, settings.clockSkew());
+    ClientCommands commands = new ClientCommands(codec, replies, subscriptions, publisher,
+        authentication, expiry, b.events, routes, b.handlers, settings.clientRate());
+    lifecycle = new ConnectionLifecycle(routes, replies, commands, subscriptions, expiry, b.ids,
+        b.clock, b.ticker, b.events, settings);
+    admin = new AdminService(routes, subscriptions, b.presence);
     backplane = b.backplane;
     backplane.start(publisher::deliverLocally);
-    timers.add(scheduler.every(connections::heartbeat, settings.heartbeat()));
+    timers.add(scheduler.every(lifecycle::heartbeat, settings.heartbeat()));
     if (history instanceof InMemoryTopicHistory memory) {
       timers.add(scheduler.every(memory::sweep, Duration.ofSeconds(30)));
     }
@@ -93,7 +99,7 @@ public final class RealtimeCore implements RealtimeUseCases, AutoCloseable {
 
   @Override
   public OpenConnectionUseCase openConnection() {
-    return connections;
+    return lifecycle;
   }
 
   @Override
@@ -128,7 +134,7 @@ public final class RealtimeCore implements RealtimeUseCases, AutoCloseable {
 
   @Override
   public DrainConnectionsUseCase drain() {
-    return connections;
+    return lifecycle;
   }
 
   @Override

@@ -1,74 +1,77 @@
 package io.realtime.core;
 
-import io.realtime.domain.Envelope;
 import io.realtime.domain.StreamPosition;
-import io.realtime.domain.TopicName;
-import io.realtime.port.out.EncodedFrame;
+import io.realtime.port.out.StoredMessage;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
- * One connection's subscription to one topic.
+ * One connection's subscription to one topic, kept in the routing table beside its membership.
  *
  * <p>A subscribe with {@code since} registers the subscription first, then reads the history:
  * live messages arriving in between are held here until the replay is queued, then released
- * unless the replay already held them (their offset is at or before the history's head). That
+ * unless the replay already held them (their position is at or before the history's head). That
  * keeps replay-then-live in order without duplicates, and costs the publish path a volatile
  * read. The monitor of this object is taken only while a recovery is in progress.
  */
 final class Subscription {
-  private final TopicName topic;
   private final boolean presence;
   private volatile boolean recovering;
-  private List<Held> held; // guarded by this, only while recovering
+  private List<StoredMessage> held; // guarded by this, only while recovering
   private volatile StreamPosition replayedUpTo; // null: no replay, nothing to deduplicate
 
-  Subscription(TopicName topic, boolean presence, boolean recovering) {
-    this.topic = topic;
+  private Subscription(boolean presence, boolean recovering) {
     this.presence = presence;
     this.recovering = recovering;
     this.held = recovering ? new ArrayList<>() : null;
   }
 
-  TopicName topic() {
-    return topic;
+  static Subscription live(boolean presence) {
+    return new Subscription(presence, false);
+  }
+
+  /** A subscription that holds live messages until {@link #finishRecovery}. */
+  static Subscription recovering(boolean presence) {
+    return new Subscription(presence, true);
   }
 
   boolean watchesPresence() {
     return presence;
   }
 
-  /** Delivers a live topic message to {@code session}, holding it during a recovery. */
-  void deliver(Envelope message, Supplier<EncodedFrame> frame, ConnectionSession session) {
+  /**
+   * Delivers a live topic message, in position order, holding it during a recovery; a hold
+   * that outgrows {@code holdLimit} makes the session a slow consumer.
+   */
+  void deliver(ConnectionSession session, StoredMessage message, Fanout fanout, int holdLimit) {
     if (recovering) {
       synchronized (this) {
         if (recovering) {
-          if (held.size() >= session.queueLimitHint()) {
-            session.overflowed(); // a recovery that outgrows a queue is a slow consumer too
+          if (held.size() >= holdLimit) {
+            fanout.refuse(session);
           } else {
-            held.add(new Held(message, frame.get()));
+            held.add(message);
           }
           return;
         }
       }
     }
-    if (!replayed(message)) {
-      session.send(frame.get());
+    if (!replayed(message.position())) {
+      fanout.offer(session, message.frame());
     }
   }
 
   /** Queues the replay, then what was held meanwhile, then lets live messages through. */
-  void finishRecovery(List<EncodedFrame> replay, StreamPosition head, ConnectionSession session) {
+  void finishRecovery(List<StoredMessage> replay, StreamPosition head,
+      ConnectionSession session) {
     synchronized (this) {
-      for (EncodedFrame frame : replay) {
-        session.send(frame);
+      for (StoredMessage message : replay) {
+        session.send(message.frame());
       }
       replayedUpTo = head;
-      for (Held h : held) {
-        if (!replayed(h.message)) {
-          session.send(h.frame);
+      for (StoredMessage message : held) {
+        if (!replayed(message.position())) {
+          session.send(message.frame());
         }
       }
       held = null;
@@ -76,14 +79,8 @@ final class Subscription {
     }
   }
 
-  private boolean replayed(Envelope message) {
+  private boolean replayed(StreamPosition position) {
     StreamPosition upTo = replayedUpTo;
-    if (upTo == null) {
-      return false;
-    }
-    Optional<StreamPosition> p = message.position();
-    return p.isPresent() && p.get().sameEpoch(upTo) && p.get().offset() <= upTo.offset();
+    return upTo != null && position.sameEpoch(upTo) && position.offset() <= upTo.offset();
   }
-
-  private record Held(Envelope message, EncodedFrame frame) {}
 }

@@ -1,5 +1,6 @@
 package io.realtime.core;
 
+import io.realtime.core.embedded.InMemoryTopicHistory;
 import io.realtime.domain.ClientCommand;
 import io.realtime.domain.Principal;
 import io.realtime.domain.RawJson;
@@ -19,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
-import io.realtime.core.embedded.InMemoryTopicHistory;
 
 /**
  * A core on fakes with a hand-moved clock, and clients that speak commands instead of JSON.

@@ -1,6 +1,5 @@
 package io.realtime.core;
 
-import io.realtime.domain.PropertySchedule;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,14 +10,14 @@ import io.realtime.domain.ConnectionId;
 import io.realtime.domain.Envelope;
 import io.realtime.domain.Permissions;
 import io.realtime.domain.Principal;
+import io.realtime.domain.PropertySchedule;
 import io.realtime.domain.RawJson;
 import io.realtime.domain.ServerFrame;
 import io.realtime.domain.Target;
 import io.realtime.domain.TopicName;
 import io.realtime.port.in.PublishMessageUseCase.PublishResult;
 import io.realtime.port.out.EncodedFrame;
-import io.realtime.port.out.Replay;
-import io.realtime.port.out.TopicHistory;
+import io.realtime.port.out.StoredMessage;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.LongStream;
@@ -99,26 +99,20 @@ class DeliveryPropertyTest {
   private record Logged(String id, String payload) {}
 
   /** The fixture's history (100 per topic), recording the ids it hands out. */
-  private static final class RecordingHistory implements TopicHistory {
-    final TopicHistory real = CoreFixture.history(HISTORY, new ManualClock());
+  private static final class RecordingHistory extends ForwardingHistory {
     final Map<String, List<Logged>> log = new HashMap<>();
 
+    RecordingHistory() {
+      super(CoreFixture.history(HISTORY, new ManualClock()));
+    }
+
     @Override
-    public Envelope append(Envelope message) {
-      Envelope stored = real.append(message);
-      log.computeIfAbsent(stored.topic().orElseThrow().value(), t -> new ArrayList<>())
-          .add(new Logged(stored.id(), stored.payload().text()));
+    public StoredMessage append(Envelope message, Function<Envelope, EncodedFrame> encode) {
+      StoredMessage stored = real.append(message, encode);
+      Envelope positioned = stored.envelope();
+      log.computeIfAbsent(positioned.topic().orElseThrow().value(), t -> new ArrayList<>())
+          .add(new Logged(positioned.id(), positioned.payload().text()));
       return stored;
-    }
-
-    @Override
-    public Replay since(TopicName topic, String since) {
-      return real.since(topic, since);
-    }
-
-    @Override
-    public boolean enabled() {
-      return real.enabled();
     }
 
     List<Logged> of(String topic) {
@@ -196,7 +190,6 @@ class DeliveryPropertyTest {
     }
   }
 
-  // --- operations: each records its step, acts, and says what every client should get ---
 
   private static Peer connect(Run run) {
     if (run.peers.size() >= MAX_PEERS) {
@@ -424,7 +417,6 @@ class DeliveryPropertyTest {
     }
   }
 
-  // --- the model ---
 
   /** Every client may publish and use every topic. */
   private static Principal principal(String user, Set<String> roles) {
@@ -505,7 +497,6 @@ class DeliveryPropertyTest {
     return f.toString();
   }
 
-  // --- checks ---
 
   /** Every client's new frames are exactly what the model expects; closed ones get none. */
   private static void check(Run run) {

@@ -1,6 +1,5 @@
 package io.realtime.core;
 
-import io.realtime.domain.PropertySchedule;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.realtime.domain.CloseCode;
 import io.realtime.domain.Principal;
+import io.realtime.domain.PropertySchedule;
 import io.realtime.domain.Target;
 import io.realtime.domain.UserId;
 import io.realtime.port.in.PublishMessageUseCase.PublishResult;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.realtime.core.embedded.InProcessBackplane;
 import io.realtime.domain.ErrorCode;
 import io.realtime.domain.ServerFrame;
 import io.realtime.domain.Target;
@@ -12,7 +13,6 @@ import io.realtime.port.in.PublishMessageUseCase.PublishResult;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import io.realtime.core.embedded.InProcessBackplane;
 
 class PublishServiceTest {
   private final CoreFixture fx = new CoreFixture();

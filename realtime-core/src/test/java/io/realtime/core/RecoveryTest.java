@@ -3,16 +3,20 @@ package io.realtime.core;
 import static io.realtime.core.CoreFixture.user;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.realtime.domain.ClientCommand;
-import io.realtime.domain.Envelope;
+import io.realtime.domain.ErrorCode;
 import io.realtime.domain.ServerFrame;
+import io.realtime.domain.StreamPosition;
 import io.realtime.domain.Target;
 import io.realtime.domain.TopicName;
+import io.realtime.port.in.RealtimeSettings;
 import io.realtime.port.out.Replay;
 import io.realtime.port.out.TopicHistory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -93,23 +97,13 @@ class RecoveryTest {
     ManualClock clock = new ManualClock();
     TopicHistory real = CoreFixture.history(100, clock);
     List<Runnable> duringRead = new ArrayList<>();
-    TopicHistory racing = new TopicHistory() {
+    TopicHistory racing = new ForwardingHistory(real) {
       @Override
-      public Envelope append(Envelope message) {
-        return real.append(message);
-      }
-
-      @Override
-      public Replay since(TopicName topic, String since) {
+      public Replay since(TopicName topic, StreamPosition after) {
         duringRead.forEach(Runnable::run); // published live, before the read: in the replay too
-        Replay replay = real.since(topic, since);
+        Replay replay = real.since(topic, after);
         duringRead.clear();
         return replay;
-      }
-
-      @Override
-      public boolean enabled() {
-        return true;
       }
     };
     fx = new CoreFixture(b -> b.history(racing));
@@ -131,5 +125,43 @@ class RecoveryTest {
     alice.send(new ClientCommand.Subscribe("again", "feed", "1-x", false));
     assertEquals(new ServerFrame.RecoveryAck("again", true), alice.last());
     assertEquals(List.of(id), alice.messageIds());
+  }
+
+  @Test
+  void aFailingHistoryAnswersUnavailableAndLeavesNoSubscriptionBehind() {
+    fx.close();
+    TopicHistory failing = new ForwardingHistory(CoreFixture.history(100, new ManualClock())) {
+      @Override
+      public Replay since(TopicName topic, StreamPosition after) {
+        throw new IllegalStateException("history store down");
+      }
+    };
+    fx = new CoreFixture(b -> b.history(failing));
+    String before = fx.publishOk(Target.topic("feed"), "post", "{}");
+    var alice = fx.connect(user("alice"));
+    alice.send(new ClientCommand.Subscribe("s", "feed", before, true));
+    ServerFrame.Error error = assertInstanceOf(ServerFrame.Error.class, alice.last());
+    assertEquals("s", error.ref());
+    assertEquals(ErrorCode.UNAVAILABLE.wire(), error.code());
+    assertEquals(0, fx.core.stats().stats().topics(), "no half-made subscription");
+    assertEquals(Set.of(), fx.core.presence().presence(new TopicName("feed")));
+    for (int i = 0; i < 3 * RealtimeSettings.defaults().sendQueue(); i++) { // nothing is held
+      fx.publishOk(Target.topic("feed"), "post", "{}");
+    }
+    assertTrue(alice.channel.isOpen());
+    assertEquals(List.of(), alice.messageIds());
+    alice.subscribe("feed"); // and it can subscribe again
+    String after = fx.publishOk(Target.topic("feed"), "post", "{}");
+    assertEquals(List.of(after), alice.messageIds());
+  }
+
+  @Test
+  void aSinceThatIsNoPositionReplaysWhatIsKeptAndIsNotRecovered() {
+    String first = fx.publishOk(Target.topic("feed"), "post", "{}");
+    var alice = fx.connect(user("alice"));
+    alice.send(new ClientCommand.Subscribe("s", "feed", "not-a-position", false));
+    assertEquals(new ServerFrame.RecoveryAck("s", false),
+        alice.framesOf(ServerFrame.RecoveryAck.class).get(0));
+    assertEquals(List.of(first), alice.messageIds());
   }
 }

@@ -7,7 +7,8 @@ import java.util.Optional;
 /**
  * One published message, as routed between nodes and encoded once for all its recipients.
  *
- * @param id unique message id; for topic messages its stream position ({@link StreamPosition})
+ * @param id unique message id; for topic messages the id of the stream position its history
+ *     assigned ({@link StreamPosition#id()}), which travels beside it typed
  * @param type the application type clients see as {@code type}; never a reserved one
  * @param payload validated JSON, spliced into frames verbatim
  */
@@ -26,11 +27,6 @@ public record Envelope(String id, String type, RawJson payload, Instant timestam
   /** The topic of a topic message. */
   public Optional<TopicName> topic() {
     return target instanceof Target.Topic t ? Optional.of(t.name()) : Optional.empty();
-  }
-
-  /** The stream position of a topic message whose id was assigned by a history. */
-  public Optional<StreamPosition> position() {
-    return target instanceof Target.Topic ? StreamPosition.parse(id) : Optional.empty();
   }
 
   public Envelope withId(String newId) {

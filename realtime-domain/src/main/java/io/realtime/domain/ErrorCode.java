@@ -18,6 +18,8 @@ public enum ErrorCode {
   UNAUTHORIZED("unauthorized"),
   /** A binary frame: the protocol is JSON text frames only. */
   UNSUPPORTED_FRAME("unsupported_frame"),
+  /** The backplane is down: the request reached nobody; retry later (PROTOCOL.md section 8). */
+  UNAVAILABLE("unavailable"),
   /** The server failed; the request may be retried. */
   INTERNAL("internal_error");
 

@@ -1,5 +1,6 @@
 package io.realtime.domain;
 
+import java.util.Optional;
 import java.util.Set;
 
 /** Rules for the {@code type} of frames and application messages. */
@@ -17,25 +18,25 @@ public final class MessageTypes {
     return RESERVED.contains(type);
   }
 
-  /** Why {@code type} may not be an application message type; null when it may. */
-  public static String problem(String type) {
+  /** Why {@code type} may not be an application message type; empty when it may. */
+  public static Optional<String> problem(String type) {
     if (type == null || type.isEmpty()) {
-      return "type is empty";
+      return Optional.of("type is empty");
     }
     if (type.length() > MAX_LENGTH) {
-      return "type is longer than " + MAX_LENGTH + " characters";
+      return Optional.of("type is longer than " + MAX_LENGTH + " characters");
     }
     if (isReserved(type)) {
-      return "type '" + type + "' is reserved by the protocol";
+      return Optional.of("type '" + type + "' is reserved by the protocol");
     }
     for (int i = 0; i < type.length(); i++) {
       char c = type.charAt(i);
       boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
           || c == '_' || c == '-' || c == '.' || c == ':' || c == '/';
       if (!ok) {
-        return "type may only contain letters, digits and _ - . : /";
+        return Optional.of("type may only contain letters, digits and _ - . : /");
       }
     }
-    return null;
+    return Optional.empty();
   }
 }

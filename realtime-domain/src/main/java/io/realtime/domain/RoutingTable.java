@@ -4,14 +4,18 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
  * Who receives what: the live connections of this node, indexed by id, user, role and topic,
- * each carrying a handle of the caller's choosing (the core keeps its session object there).
+ * each carrying a handle of the caller's choosing (the core keeps its session object there),
+ * and each subscription a value of the caller's choosing (the core keeps its per-topic state
+ * there): the one place where topic membership is kept.
  *
  * <p>Threading: every method is thread-safe and lock-free; lookups see a weakly consistent
  * view, as {@link ConcurrentHashMap} iteration does. Finding the recipients of a target costs
@@ -20,16 +24,17 @@ import java.util.function.Consumer;
  * even when a subscribe to it races the removal.
  *
  * @param <H> the per-connection handle routing delivers to
+ * @param <S> the per-subscription value
  */
-public final class RoutingTable<H> {
-  private final Map<ConnectionId, Entry<H>> byId = new ConcurrentHashMap<>();
-  private final Map<UserId, Set<Entry<H>>> byUser = new ConcurrentHashMap<>();
-  private final Map<String, Set<Entry<H>>> byRole = new ConcurrentHashMap<>();
-  private final Map<TopicName, Set<Entry<H>>> byTopic = new ConcurrentHashMap<>();
+public final class RoutingTable<H, S> {
+  private final Map<ConnectionId, Entry<H, S>> byId = new ConcurrentHashMap<>();
+  private final Map<UserId, Set<Entry<H, S>>> byUser = new ConcurrentHashMap<>();
+  private final Map<String, Set<Entry<H, S>>> byRole = new ConcurrentHashMap<>();
+  private final Map<TopicName, Set<Entry<H, S>>> byTopic = new ConcurrentHashMap<>();
 
   /** Registers a connection; its id must not be registered already. */
   public void add(Connection connection, H handle) {
-    Entry<H> entry = new Entry<>(connection, handle);
+    Entry<H, S> entry = new Entry<>(connection, handle);
     if (byId.putIfAbsent(connection.id(), entry) != null) {
       throw new IllegalStateException("connection already registered: " + connection.id());
     }
@@ -47,7 +52,7 @@ public final class RoutingTable<H> {
 
   /** Replaces a connection's value (a token refresh), re-indexing its roles. */
   public boolean update(Connection refreshed) {
-    Entry<H> entry = byId.get(refreshed.id());
+    Entry<H, S> entry = byId.get(refreshed.id());
     if (entry == null) {
       return false;
     }
@@ -73,7 +78,7 @@ public final class RoutingTable<H> {
 
   /** Unregisters a connection and all its subscriptions; its handle, if it was registered. */
   public Optional<H> remove(ConnectionId id) {
-    Entry<H> entry = byId.remove(id);
+    Entry<H, S> entry = byId.remove(id);
     if (entry == null) {
       return Optional.empty();
     }
@@ -83,17 +88,21 @@ public final class RoutingTable<H> {
     for (String role : connection.roles()) {
       unindex(byRole, role, entry);
     }
-    for (TopicName topic : entry.topics) {
+    for (TopicName topic : entry.topics.keySet()) {
       unindex(byTopic, topic, entry);
     }
     entry.topics.clear();
     return Optional.of(entry.handle);
   }
 
-  /** Subscribes a registered connection; false if it is not registered or already subscribed. */
-  public boolean subscribe(ConnectionId id, TopicName topic) {
-    Entry<H> entry = byId.get(id);
-    if (entry == null || !entry.topics.add(topic)) {
+  /**
+   * Subscribes a registered connection, keeping {@code subscription} with it; false if it is
+   * not registered or already subscribed (the first value stays).
+   */
+  public boolean subscribe(ConnectionId id, TopicName topic, S subscription) {
+    Objects.requireNonNull(subscription, "subscription");
+    Entry<H, S> entry = byId.get(id);
+    if (entry == null || entry.topics.putIfAbsent(topic, subscription) != null) {
       return false;
     }
     index(byTopic, topic, entry);
@@ -106,12 +115,38 @@ public final class RoutingTable<H> {
 
   /** Unsubscribes; false if the connection was not subscribed to the topic. */
   public boolean unsubscribe(ConnectionId id, TopicName topic) {
-    Entry<H> entry = byId.get(id);
-    if (entry == null || !entry.topics.remove(topic)) {
+    Entry<H, S> entry = byId.get(id);
+    if (entry == null || entry.topics.remove(topic) == null) {
       return false;
     }
     unindex(byTopic, topic, entry);
     return true;
+  }
+
+  /** The value a connection's subscription to {@code topic} was made with, if it has one. */
+  public Optional<S> subscription(ConnectionId id, TopicName topic) {
+    Entry<H, S> entry = byId.get(id);
+    return entry == null ? Optional.empty() : Optional.ofNullable(entry.topics.get(topic));
+  }
+
+  /**
+   * Hands every subscriber of {@code topic}, with its subscription, to {@code subscriber};
+   * returns how many there were. Weakly consistent, as {@link #forEachRecipient}.
+   */
+  public int forEachSubscriber(TopicName topic, BiConsumer<? super H, ? super S> subscriber) {
+    Set<Entry<H, S>> entries = byTopic.get(topic);
+    if (entries == null) {
+      return 0;
+    }
+    int n = 0;
+    for (Entry<H, S> entry : entries) {
+      S subscription = entry.topics.get(topic);
+      if (subscription != null) { // else unsubscribed since the set was read
+        subscriber.accept(entry.handle, subscription);
+        n++;
+      }
+    }
+    return n;
   }
 
   /**
@@ -121,21 +156,21 @@ public final class RoutingTable<H> {
   public int forEachRecipient(Target target, Consumer<? super H> recipient) {
     if (target instanceof Target.Broadcast) {
       int n = 0;
-      for (Entry<H> entry : byId.values()) {
+      for (Entry<H, S> entry : byId.values()) {
         recipient.accept(entry.handle);
         n++;
       }
       return n;
     }
     if (target instanceof Target.Connection c) {
-      Entry<H> entry = byId.get(c.id());
+      Entry<H, S> entry = byId.get(c.id());
       if (entry == null) {
         return 0;
       }
       recipient.accept(entry.handle);
       return 1;
     }
-    Set<Entry<H>> entries;
+    Set<Entry<H, S>> entries;
     if (target instanceof Target.User u) {
       entries = byUser.get(u.id());
     } else if (target instanceof Target.Role r) {
@@ -149,7 +184,7 @@ public final class RoutingTable<H> {
       return 0;
     }
     int n = 0;
-    for (Entry<H> entry : entries) {
+    for (Entry<H, S> entry : entries) {
       recipient.accept(entry.handle);
       n++;
     }
@@ -164,29 +199,29 @@ public final class RoutingTable<H> {
   }
 
   public Optional<Connection> connection(ConnectionId id) {
-    Entry<H> entry = byId.get(id);
+    Entry<H, S> entry = byId.get(id);
     return entry == null ? Optional.empty() : Optional.of(entry.connection);
   }
 
   public Optional<H> handle(ConnectionId id) {
-    Entry<H> entry = byId.get(id);
+    Entry<H, S> entry = byId.get(id);
     return entry == null ? Optional.empty() : Optional.of(entry.handle);
   }
 
   /** The topics a connection is subscribed to; empty if it is not registered. */
   public Set<TopicName> topicsOf(ConnectionId id) {
-    Entry<H> entry = byId.get(id);
-    return entry == null ? Set.of() : Collections.unmodifiableSet(entry.topics);
+    Entry<H, S> entry = byId.get(id);
+    return entry == null ? Set.of() : Collections.unmodifiableSet(entry.topics.keySet());
   }
 
   public boolean isSubscribed(ConnectionId id, TopicName topic) {
-    Entry<H> entry = byId.get(id);
-    return entry != null && entry.topics.contains(topic);
+    Entry<H, S> entry = byId.get(id);
+    return entry != null && entry.topics.containsKey(topic);
   }
 
   /** Every handle, for drain and heartbeats. */
   public void forEach(Consumer<? super H> action) {
-    for (Entry<H> entry : byId.values()) {
+    for (Entry<H, S> entry : byId.values()) {
       action.accept(entry.handle);
     }
   }
@@ -205,24 +240,26 @@ public final class RoutingTable<H> {
 
   /** How many connections the user holds on this node. */
   public int connectionsOf(UserId user) {
-    Set<Entry<H>> entries = byUser.get(user);
+    Set<Entry<H, S>> entries = byUser.get(user);
     return entries == null ? 0 : entries.size();
   }
 
   public int subscriberCount(TopicName topic) {
-    Set<Entry<H>> entries = byTopic.get(topic);
+    Set<Entry<H, S>> entries = byTopic.get(topic);
     return entries == null ? 0 : entries.size();
   }
 
-  private static <K, H> void index(Map<K, Set<Entry<H>>> index, K key, Entry<H> entry) {
+  private static <K, H, S> void index(Map<K, Set<Entry<H, S>>> index, K key,
+      Entry<H, S> entry) {
     index.compute(key, (k, set) -> {
-      Set<Entry<H>> s = set == null ? ConcurrentHashMap.newKeySet() : set;
+      Set<Entry<H, S>> s = set == null ? ConcurrentHashMap.newKeySet() : set;
       s.add(entry);
       return s;
     });
   }
 
-  private static <K, H> void unindex(Map<K, Set<Entry<H>>> index, K key, Entry<H> entry) {
+  private static <K, H, S> void unindex(Map<K, Set<Entry<H, S>>> index, K key,
+      Entry<H, S> entry) {
     // compute keeps add and remove of one key atomic, so an emptied set never swallows an add
     index.computeIfPresent(key, (k, set) -> {
       set.remove(entry);
@@ -231,10 +268,10 @@ public final class RoutingTable<H> {
   }
 
   /** Identity-equal on purpose: sets of entries hold each registration once. */
-  private static final class Entry<H> {
+  private static final class Entry<H, S> {
     volatile Connection connection;
     final H handle;
-    final Set<TopicName> topics = ConcurrentHashMap.newKeySet();
+    final Map<TopicName, S> topics = new ConcurrentHashMap<>();
     volatile boolean removed;
 
     Entry(Connection connection, H handle) {

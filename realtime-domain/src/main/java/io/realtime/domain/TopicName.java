@@ -14,31 +14,30 @@ public record TopicName(String value) {
 
   public TopicName {
     Objects.requireNonNull(value, "value");
-    String problem = problem(value);
-    if (problem != null) {
+    problem(value).ifPresent(problem -> {
       throw new IllegalArgumentException(problem);
-    }
+    });
   }
 
   /** The name, or empty when {@code text} breaks a rule (see {@link #problem}). */
   public static Optional<TopicName> parse(String text) {
-    return problem(text) == null ? Optional.of(new TopicName(text)) : Optional.empty();
+    return problem(text).isEmpty() ? Optional.of(new TopicName(text)) : Optional.empty();
   }
 
-  /** Why {@code text} is not a topic name, in words a client can act on; null when it is one. */
-  public static String problem(String text) {
+  /** Why {@code text} is not a topic name, in words a client can act on; empty when it is one. */
+  public static Optional<String> problem(String text) {
     if (text == null || text.isEmpty()) {
-      return "topic is empty";
+      return Optional.of("topic is empty");
     }
     if (text.length() > MAX_LENGTH) {
-      return "topic is longer than " + MAX_LENGTH + " characters";
+      return Optional.of("topic is longer than " + MAX_LENGTH + " characters");
     }
     for (int i = 0; i < text.length(); i++) {
       if (!allowed(text.charAt(i))) {
-        return "topic may only contain letters, digits and _ - : . @ / = +";
+        return Optional.of("topic may only contain letters, digits and _ - : . @ / = +");
       }
     }
-    return null;
+    return Optional.empty();
   }
 
   static boolean allowed(char c) {

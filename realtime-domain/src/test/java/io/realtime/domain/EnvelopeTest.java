@@ -54,24 +54,6 @@ class EnvelopeTest {
   }
 
   @Test
-  void topicMessageWithPositionIdHasThatPosition() {
-    assertEquals(Optional.of(new StreamPosition(3, "e")),
-        envelope("3-e", Target.topic("feed")).position());
-  }
-
-  @Test
-  void topicMessageWithOtherIdHasNoPosition() {
-    assertEquals(Optional.empty(), envelope("not-a-position", Target.topic("feed")).position());
-    assertEquals(Optional.empty(), envelope("abc", Target.topic("feed")).position());
-  }
-
-  @Test
-  void nonTopicMessageHasNoPositionEvenWithAPositionLikeId() {
-    assertEquals(Optional.empty(), envelope("3-e", Target.broadcast()).position());
-    assertEquals(Optional.empty(), envelope("3-e", Target.user("alice")).position());
-  }
-
-  @Test
   void withIdKeepsEverythingElse() {
     Envelope before = envelope("tmp", Target.topic("feed"));
     assertEquals(new Envelope("7-e", "note", PAYLOAD, NOW, Target.topic("feed")),

@@ -2,9 +2,9 @@ package io.realtime.domain;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,7 +24,8 @@ class MessageTypesTest {
       "unsubscribe", "publish", "refresh"})
   void reservedTypeIsRefusedByName(String type) {
     assertTrue(MessageTypes.isReserved(type));
-    assertEquals("type '" + type + "' is reserved by the protocol", MessageTypes.problem(type));
+    assertEquals(Optional.of("type '" + type + "' is reserved by the protocol"),
+        MessageTypes.problem(type));
   }
 
   @ParameterizedTest
@@ -36,26 +37,27 @@ class MessageTypesTest {
   @ParameterizedTest
   @ValueSource(strings = {"notification", "order.created", "a:b/c-d_e", "X", "v2", "Welcome"})
   void applicationTypesOfAllowedCharactersAreAccepted(String type) {
-    assertNull(MessageTypes.problem(type));
+    assertEquals(Optional.empty(), MessageTypes.problem(type));
   }
 
   @Test
   void emptyOrMissingTypeIsRefused() {
-    assertEquals("type is empty", MessageTypes.problem(""));
-    assertEquals("type is empty", MessageTypes.problem(null));
+    assertEquals(Optional.of("type is empty"), MessageTypes.problem(""));
+    assertEquals(Optional.of("type is empty"), MessageTypes.problem(null));
   }
 
   @Test
   void typeOfMaximumLengthIsAcceptedAndLongerRefused() {
     assertEquals(64, MessageTypes.MAX_LENGTH);
-    assertNull(MessageTypes.problem("t".repeat(64)));
-    assertEquals("type is longer than 64 characters", MessageTypes.problem("t".repeat(65)));
+    assertEquals(Optional.empty(), MessageTypes.problem("t".repeat(64)));
+    assertEquals(Optional.of("type is longer than 64 characters"),
+        MessageTypes.problem("t".repeat(65)));
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"has space", "star*", "brace{", "at@", "plus+", "eq=", "caf\u00e9",
       "quote\"", "tab\t"})
   void typeWithCharacterOutsideTheAlphabetIsRefused(String type) {
-    assertEquals(CHARACTERS, MessageTypes.problem(type));
+    assertEquals(Optional.of(CHARACTERS), MessageTypes.problem(type));
   }
 }

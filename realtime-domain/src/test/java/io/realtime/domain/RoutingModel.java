@@ -114,7 +114,7 @@ final class RoutingModel {
    * Asserts that {@code table} agrees with the model on every target, count and per-connection
    * query; {@code failure} turns what disagreed into the failure message.
    */
-  void check(RoutingTable<String> table, Function<String, String> failure) {
+  void check(RoutingTable<String, String> table, Function<String, String> failure) {
     for (Target target : targets()) {
       List<String> expected = bruteForce(target);
       List<String> actual = new ArrayList<>(table.recipients(target));

@@ -30,7 +30,7 @@ class RoutingTablePropertyTest {
     PropertySchedule s = new PropertySchedule(seed);
     RoutingModel model = new RoutingModel(
         List.of("u0", "u1", "u2"), List.of("admin", "staff", "guest"), List.of("t0", "t1", "t2"));
-    RoutingTable<String> table = new RoutingTable<>();
+    RoutingTable<String, String> table = new RoutingTable<>();
 
     for (int step = 0; step < STEPS; step++) {
       int op = s.random.nextInt(100);
@@ -69,7 +69,7 @@ class RoutingTablePropertyTest {
         s.step("subscribe " + id + " " + topic);
         RoutingModel.Live c = model.live.get(id);
         boolean expected = c != null && !c.topics.contains(topic);
-        assertEquals(expected, table.subscribe(new ConnectionId(id), new TopicName(topic)),
+        assertEquals(expected, table.subscribe(new ConnectionId(id), new TopicName(topic), "s"),
             s.failure("subscribe " + id + " " + topic + ": true only if registered and new"));
         if (c != null) {
           c.topics.add(topic);

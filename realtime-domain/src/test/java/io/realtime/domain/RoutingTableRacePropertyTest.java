@@ -59,7 +59,7 @@ class RoutingTableRacePropertyTest {
   void removeRacingSubscribeAndRefreshLeavesNoTrace(long seed) throws Exception {
     PropertySchedule s = new PropertySchedule(seed);
     RoutingModel model = model();
-    RoutingTable<String> table = new RoutingTable<>();
+    RoutingTable<String, String> table = new RoutingTable<>();
     List<String> ids = new ArrayList<>();
     List<List<Op>> plans = new ArrayList<>();
     boolean[] removes = new boolean[CONNECTIONS];
@@ -99,7 +99,7 @@ class RoutingTableRacePropertyTest {
         ConnectionId id = new ConnectionId(ids.get(k));
         for (Op op : plans.get(k)) {
           switch (op.kind()) {
-            case "subscribe" -> table.subscribe(id, new TopicName(op.topic()));
+            case "subscribe" -> table.subscribe(id, new TopicName(op.topic()), "s");
             case "unsubscribe" -> table.unsubscribe(id, new TopicName(op.topic()));
             default -> table.update(connection(id.value(), users.get(id.value()), op.roles()));
           }
@@ -150,7 +150,7 @@ class RoutingTableRacePropertyTest {
   void removeRacingAddLeavesNoTrace(long seed) throws Exception {
     PropertySchedule s = new PropertySchedule(seed);
     RoutingModel model = model();
-    RoutingTable<String> table = new RoutingTable<>();
+    RoutingTable<String, String> table = new RoutingTable<>();
     List<String> ids = new ArrayList<>();
     List<String> users = new ArrayList<>();
     List<Set<String>> roles = new ArrayList<>();
@@ -222,7 +222,7 @@ class RoutingTableRacePropertyTest {
    * Fails naming the removed connections still reachable through any target, with the targets
    * that reach them and what was done to them.
    */
-  private static void assertNoTraceOfRemoved(PropertySchedule s, RoutingTable<String> table,
+  private static void assertNoTraceOfRemoved(PropertySchedule s, RoutingTable<String, String> table,
       RoutingModel model, java.util.function.Function<String, String> history) {
     Map<String, List<String>> leaks = new TreeMap<>();
     for (Target target : model.targets()) {

@@ -18,7 +18,7 @@ class RoutingTableTest {
   private static final TopicName FEED = new TopicName("feed");
   private static final TopicName NEWS = new TopicName("news");
 
-  private final RoutingTable<String> table = new RoutingTable<>();
+  private final RoutingTable<String, String> table = new RoutingTable<>();
 
   private static Connection connection(String id, String user, String... roles) {
     return new Connection(new ConnectionId(id),
@@ -90,7 +90,7 @@ class RoutingTableTest {
   void topicTargetReachesSubscribers() {
     add("c1", "alice");
     add("c2", "bob");
-    assertTrue(table.subscribe(id("c1"), FEED));
+    assertTrue(table.subscribe(id("c1"), FEED, "s"));
     assertEquals(List.of("h-c1"), sorted(Target.topic("feed")));
     assertEquals(1, table.subscriberCount(FEED));
     assertEquals(0, table.subscriberCount(NEWS));
@@ -125,7 +125,7 @@ class RoutingTableTest {
 
   @Test
   void subscribeOfUnknownConnectionIsFalseAndIndexesNothing() {
-    assertFalse(table.subscribe(id("ghost"), FEED));
+    assertFalse(table.subscribe(id("ghost"), FEED, "s"));
     assertEquals(0, table.topicCount());
     assertEquals(List.of(), sorted(Target.topic("feed")));
   }
@@ -133,16 +133,16 @@ class RoutingTableTest {
   @Test
   void subscribingTwiceIsFalseTheSecondTimeAndCountsOnce() {
     add("c1", "alice");
-    assertTrue(table.subscribe(id("c1"), FEED));
-    assertFalse(table.subscribe(id("c1"), FEED));
+    assertTrue(table.subscribe(id("c1"), FEED, "s"));
+    assertFalse(table.subscribe(id("c1"), FEED, "s"));
     assertEquals(List.of("h-c1"), table.recipients(Target.topic("feed")));
   }
 
   @Test
   void unsubscribeRemovesFromTheTopicAndForgetsAnEmptyTopic() {
     add("c1", "alice");
-    table.subscribe(id("c1"), FEED);
-    table.subscribe(id("c1"), NEWS);
+    table.subscribe(id("c1"), FEED, "s");
+    table.subscribe(id("c1"), NEWS, "s");
     assertTrue(table.unsubscribe(id("c1"), FEED));
     assertEquals(List.of(), sorted(Target.topic("feed")));
     assertEquals(1, table.topicCount());
@@ -155,9 +155,9 @@ class RoutingTableTest {
   void removeClearsEveryIndex() {
     add("c1", "alice", "admin", "staff");
     add("c2", "bob", "staff");
-    table.subscribe(id("c1"), FEED);
-    table.subscribe(id("c1"), NEWS);
-    table.subscribe(id("c2"), NEWS);
+    table.subscribe(id("c1"), FEED, "s");
+    table.subscribe(id("c1"), NEWS, "s");
+    table.subscribe(id("c2"), NEWS, "s");
     assertEquals(Optional.of("h-c1"), table.remove(id("c1")));
     assertEquals(List.of("h-c2"), sorted(Target.broadcast()));
     assertEquals(List.of(), sorted(Target.user("alice")));
@@ -187,7 +187,7 @@ class RoutingTableTest {
   @Test
   void idMayBeRegisteredAgainAfterRemovalWithoutItsOldSubscriptions() {
     add("c1", "alice", "admin");
-    table.subscribe(id("c1"), FEED);
+    table.subscribe(id("c1"), FEED, "s");
     table.remove(id("c1"));
     table.add(connection("c1", "bob"), "second");
     assertEquals(List.of("second"), sorted(Target.connection("c1")));
@@ -210,7 +210,7 @@ class RoutingTableTest {
   @Test
   void updateKeepsUserHandleAndSubscriptions() {
     add("c1", "alice", "admin");
-    table.subscribe(id("c1"), FEED);
+    table.subscribe(id("c1"), FEED, "s");
     table.update(connection("c1", "alice"));
     assertEquals(List.of("h-c1"), sorted(Target.user("alice")));
     assertEquals(List.of("h-c1"), sorted(Target.topic("feed")));
@@ -237,7 +237,7 @@ class RoutingTableTest {
   @Test
   void topicsOfIsAReadOnlyView() {
     add("c1", "alice");
-    table.subscribe(id("c1"), FEED);
+    table.subscribe(id("c1"), FEED, "s");
     assertThrows(UnsupportedOperationException.class,
         () -> table.topicsOf(id("c1")).add(NEWS));
   }

@@ -184,6 +184,9 @@ public abstract class HostileClientSuite extends TransportSuite {
     try (RawWebSocket raw = RawHttp.upgrade(s.port(), "/ws?token=" + token, Map.of(), 4096)) {
       raw.setReadTimeout(WAIT);
       ApiClient api = api(s);
+      // the 101 may reach us before the server has registered the connection
+      await(() -> api.call("GET", "/api/v1/stats", "").json().path("connections").asInt() == 1,
+          "the connection to be registered");
       // ~6 MB behind a client that does not read yet: more than the socket buffers hold, so
       // frames are still in the server's queue when the drain starts
       String pad = "q".repeat(32 * 1024);
@@ -249,7 +252,6 @@ public abstract class HostileClientSuite extends TransportSuite {
     }
   }
 
-  // --- helpers ---
 
   private static boolean refusedClearly(int status) {
     return status == 503 || status == 429;

@@ -251,7 +251,6 @@ public final class RecordingSocket implements WebSocket.Listener, AutoCloseable 
     }
   }
 
-  // --- WebSocket.Listener ---
 
   @Override
   public void onOpen(WebSocket webSocket) {

@@ -39,7 +39,6 @@ import org.junit.jupiter.api.Test;
  * <p>Every wait is bounded; nothing sleeps. Whatever a test starts is stopped after it.
  */
 public abstract class TransportConformanceSuite extends TransportSuite {
-  // --- section 1: connecting ---
 
   @Nested
   class Connecting {
@@ -238,7 +237,6 @@ public abstract class TransportConformanceSuite extends TransportSuite {
     }
   }
 
-  // --- section 3: frames ---
 
   @Nested
   class Frames {
@@ -437,7 +435,6 @@ public abstract class TransportConformanceSuite extends TransportSuite {
     }
   }
 
-  // --- section 3: close codes ---
 
   @Nested
   class CloseCodes {
@@ -579,7 +576,6 @@ public abstract class TransportConformanceSuite extends TransportSuite {
     }
   }
 
-  // --- section 4: routing ---
 
   @Nested
   class Routing {
@@ -651,7 +647,6 @@ public abstract class TransportConformanceSuite extends TransportSuite {
     }
   }
 
-  // --- section 5: server API ---
 
   @Nested
   class ServerApi {
@@ -807,7 +802,6 @@ public abstract class TransportConformanceSuite extends TransportSuite {
     }
   }
 
-  // --- section 6: operations ---
 
   @Nested
   class Operations {

@@ -55,7 +55,6 @@ public abstract class TransportSuite {
     started.clear();
   }
 
-  // --- helpers ---
 
   protected RunningServer start() {
     return start(ServerSpec.defaults());

@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -152,7 +153,6 @@ public final class HttpApi {
     return notFound();
   }
 
-  // --- server API ---
 
   private HttpResponse publish(HttpRequest r, String caller) {
     String key = r.headers().first("Idempotency-Key").orElse("").strip();
@@ -182,9 +182,9 @@ public final class HttpApi {
     } catch (JsonFields.BadField e) {
       return badRequest(e.getMessage());
     }
-    String problem = MessageTypes.problem(type);
-    if (problem != null) {
-      return badRequest(problem);
+    Optional<String> problem = MessageTypes.problem(type);
+    if (problem.isPresent()) {
+      return badRequest(problem.get());
     }
     PublishResult result = core.publish().publish(new PublishRequest(target, type, payload));
     if (result instanceof PublishResult.Published p) {
@@ -216,9 +216,9 @@ public final class HttpApi {
         case ROLE -> new Target.Role(value);
         case CONNECTION -> new Target.Connection(new ConnectionId(value));
         case TOPIC -> {
-          String problem = TopicName.problem(value);
-          if (problem != null) {
-            throw new JsonFields.BadField("field 'target.value': " + problem);
+          Optional<String> problem = TopicName.problem(value);
+          if (problem.isPresent()) {
+            throw new JsonFields.BadField("field 'target.value': " + problem.get());
           }
           yield new Target.Topic(new TopicName(value));
         }
@@ -245,9 +245,9 @@ public final class HttpApi {
     } catch (JsonFields.BadField e) {
       return badRequest(e.getMessage());
     }
-    String problem = TopicName.problem(topic);
-    if (problem != null) {
-      return badRequest(problem);
+    Optional<String> problem = TopicName.problem(topic);
+    if (problem.isPresent()) {
+      return badRequest(problem.get());
     }
     if (!core.subscribeConnection().subscribe(new ConnectionId(id), new TopicName(topic))) {
       return noSuchConnection(id);
@@ -269,9 +269,9 @@ public final class HttpApi {
 
   private HttpResponse presence(String rawTopic) {
     String topic = PercentDecoding.decode(rawTopic).orElse("");
-    String problem = TopicName.problem(topic);
-    if (problem != null) {
-      return badRequest(problem);
+    Optional<String> problem = TopicName.problem(topic);
+    if (problem.isPresent()) {
+      return badRequest(problem.get());
     }
     List<String> users = core.presence().presence(new TopicName(topic)).stream()
         .map(UserId::value).sorted().toList();
@@ -287,7 +287,6 @@ public final class HttpApi {
         + s.users() + ",\"topics\":" + s.topics() + "}");
   }
 
-  // --- operations ---
 
   private HttpResponse health() {
     return core.drain().draining()
@@ -299,7 +298,6 @@ public final class HttpApi {
     return new HttpResponse(200, HttpResponse.PROMETHEUS, Map.of(), metrics.get());
   }
 
-  // --- dev mode ---
 
   private HttpResponse demo() {
     return new HttpResponse(200, HttpResponse.HTML, Map.of("Cache-Control", "no-store"),
@@ -334,7 +332,6 @@ public final class HttpApi {
     return HttpResponse.json(200, "{\"token\":" + JsonText.quote(token) + "}");
   }
 
-  // --- plumbing ---
 
   /** Runs {@code ok} with the caller's name, or answers 401. */
   private HttpResponse authorized(HttpRequest r, Function<String, HttpResponse> ok) {

@@ -61,7 +61,6 @@ public final class JacksonFrameCodec implements FrameCodec {
     this.factory = JsonFields.factory(maxChars);
   }
 
-  // --- client to server ---
 
   @Override
   public ClientCommand decode(String text) {
@@ -124,7 +123,6 @@ public final class JacksonFrameCodec implements FrameCodec {
     return new ClientCommand.Malformed(ref, ErrorCode.BAD_REQUEST, message);
   }
 
-  // --- server to client ---
 
   @Override
   public EncodedFrame encode(ServerFrame frame) {

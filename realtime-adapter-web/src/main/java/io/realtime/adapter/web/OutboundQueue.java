@@ -127,7 +127,6 @@ public final class OutboundQueue implements ClientChannel {
     return Math.max(0, size.get());
   }
 
-  // --- the single writer ---
 
   private void pump() {
     // an offer that sees `corked` leaves its frame to uncork(), which pumps after clearing it

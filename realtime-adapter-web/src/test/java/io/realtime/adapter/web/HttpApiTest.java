@@ -58,7 +58,6 @@ class HttpApiTest {
     assertTrue(r.body().startsWith("{\"error\":\"" + code + "\",\"message\":\""), r.body());
   }
 
-  // --- operations ---
 
   @Test
   void healthIsUpThen503WhileDraining() {
@@ -94,7 +93,6 @@ class HttpApiTest {
     assertError(api("GET", "/api/v1/messages", ""), 405, "method_not_allowed");
   }
 
-  // --- authentication ---
 
   @Test
   void apiWithoutCredentialIs401WithChallenge() {
@@ -132,7 +130,6 @@ class HttpApiTest {
         .status());
   }
 
-  // --- publish ---
 
   @Test
   void publishAnswers202WithIdAndRecipientsKeepingThePayloadRaw() {
@@ -247,7 +244,6 @@ class HttpApiTest {
     assertEquals(2, core.published.size());
   }
 
-  // --- connections, presence, stats ---
 
   @Test
   void serverSideSubscribeIs204Or404() {
@@ -290,7 +286,6 @@ class HttpApiTest {
         api("GET", "/api/v1/stats", "").body());
   }
 
-  // --- dev mode ---
 
   @Test
   void devRoutesDoNotExistOutsideDevMode() {

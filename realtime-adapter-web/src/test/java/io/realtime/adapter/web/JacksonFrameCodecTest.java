@@ -27,7 +27,6 @@ class JacksonFrameCodecTest {
     return assertInstanceOf(ClientCommand.Malformed.class, codec.decode(text), text);
   }
 
-  // --- decode ---
 
   @Test
   void decodesPingWithAndWithoutRef() {
@@ -163,7 +162,6 @@ class JacksonFrameCodecTest {
         codec.decode("{\"type\":\"ping\",\"ref\":\"1\",\"extra\":{\"deep\":[1,2,{}]}}"));
   }
 
-  // --- encode ---
 
   private String encode(ServerFrame frame) {
     return codec.encode(frame).text();

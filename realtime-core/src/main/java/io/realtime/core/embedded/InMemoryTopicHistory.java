@@ -3,7 +3,9 @@ package io.realtime.core.embedded;
 import io.realtime.domain.Envelope;
 import io.realtime.domain.StreamPosition;
 import io.realtime.domain.TopicName;
+import io.realtime.port.out.EncodedFrame;
 import io.realtime.port.out.Replay;
+import io.realtime.port.out.StoredMessage;
 import io.realtime.port.out.TopicHistory;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,9 +14,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * The embedded history: the newest {@code maxMessages} of each topic, none older than
@@ -26,6 +28,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * only touched inside {@link ConcurrentHashMap#compute}, a lock per topic held for an append.
  */
 public final class InMemoryTopicHistory implements TopicHistory {
+  /** An offset below every real one: a {@code since} of another epoch, or of none. */
+  private static final long UNKNOWN = -1;
+
   private final int maxMessages;
   private final Duration maxAge;
   private final Clock clock;
@@ -49,47 +54,58 @@ public final class InMemoryTopicHistory implements TopicHistory {
   }
 
   @Override
-  public Envelope append(Envelope message) {
+  public StoredMessage append(Envelope message, Function<Envelope, EncodedFrame> encode) {
     TopicName topic = message.topic()
         .orElseThrow(() -> new IllegalArgumentException("not a topic message"));
     if (!enabled()) {
-      return message.withId(position(offsets.incrementAndGet()).id());
+      return stored(message, position(offsets.incrementAndGet()), encode);
     }
-    Envelope[] stored = new Envelope[1];
+    StoredMessage[] out = new StoredMessage[1];
     Instant now = clock.instant();
     streams.compute(topic, (t, s) -> {
       Stream stream = s == null ? new Stream(offsets.get()) : s;
       long offset = offsets.incrementAndGet();
-      stored[0] = message.withId(position(offset).id());
-      stream.messages.addLast(new Stored(offset, stored[0]));
+      out[0] = stored(message, position(offset), encode);
+      stream.messages.addLast(out[0]);
       stream.head = offset;
       stream.trim(maxMessages, now.minus(maxAge));
       return stream;
     });
-    return stored[0];
+    return out[0];
   }
 
   @Override
-  public Replay since(TopicName topic, String since) {
-    Optional<StreamPosition> asked = StreamPosition.parse(since)
-        .filter(p -> p.epoch().equals(epoch));
+  public Replay since(TopicName topic, StreamPosition after) {
+    return read(topic, after.epoch().equals(epoch) ? after.offset() : UNKNOWN);
+  }
+
+  @Override
+  public Replay retained(TopicName topic) {
+    return read(topic, UNKNOWN);
+  }
+
+  private Replay read(TopicName topic, long after) {
     Instant oldest = clock.instant().minus(maxAge);
     Replay[] out = {new Replay(List.of(), false, StreamPosition.start(epoch))};
     streams.computeIfPresent(topic, (t, stream) -> {
       stream.trim(maxMessages, oldest);
-      long after = asked.map(StreamPosition::offset).orElse(Long.MIN_VALUE);
-      List<Envelope> replay = new ArrayList<>();
-      for (Stored m : stream.messages) {
-        if (m.offset > after) {
-          replay.add(m.envelope);
+      List<StoredMessage> replay = new ArrayList<>();
+      for (StoredMessage m : stream.messages) {
+        if (m.position().offset() > after) {
+          replay.add(m);
         }
       }
-      boolean recovered = asked.isPresent()
-          && after >= stream.trimmedUpTo && after <= stream.head;
+      boolean recovered = after != UNKNOWN && after >= stream.trimmedUpTo && after <= stream.head;
       out[0] = new Replay(replay, recovered, position(stream.head));
       return stream;
     });
     return out[0];
+  }
+
+  private static StoredMessage stored(Envelope message, StreamPosition position,
+      Function<Envelope, EncodedFrame> encode) {
+    Envelope positioned = message.withId(position.id());
+    return new StoredMessage(positioned, position, encode.apply(positioned));
   }
 
   /** Forgets messages past their age, and streams left empty. Called by the core's timer. */
@@ -112,10 +128,8 @@ public final class InMemoryTopicHistory implements TopicHistory {
     return new StreamPosition(offset, epoch);
   }
 
-  private record Stored(long offset, Envelope envelope) {}
-
   private static final class Stream {
-    final ArrayDeque<Stored> messages = new ArrayDeque<>();
+    final ArrayDeque<StoredMessage> messages = new ArrayDeque<>();
     long head;
     /** The highest offset this stream does not hold: trimmed, or before it existed. */
     long trimmedUpTo;
@@ -127,8 +141,8 @@ public final class InMemoryTopicHistory implements TopicHistory {
 
     void trim(int maxMessages, Instant oldest) {
       while (!messages.isEmpty() && (messages.size() > maxMessages
-          || messages.peekFirst().envelope.timestamp().isBefore(oldest))) {
-        trimmedUpTo = messages.removeFirst().offset;
+          || messages.peekFirst().envelope().timestamp().isBefore(oldest))) {
+        trimmedUpTo = messages.removeFirst().position().offset();
       }
     }
   }

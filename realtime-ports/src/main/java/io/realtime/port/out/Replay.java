@@ -1,6 +1,5 @@
 package io.realtime.port.out;
 
-import io.realtime.domain.Envelope;
 import io.realtime.domain.StreamPosition;
 import java.util.List;
 import java.util.Objects;
@@ -13,7 +12,7 @@ import java.util.Objects;
  * @param head the newest position at the time of reading: live messages at or before it
  *     were replayed or were older than asked, so the core drops them as duplicates
  */
-public record Replay(List<Envelope> messages, boolean recovered, StreamPosition head) {
+public record Replay(List<StoredMessage> messages, boolean recovered, StreamPosition head) {
   public Replay {
     messages = List.copyOf(messages);
     Objects.requireNonNull(head, "head");
