@@ -49,10 +49,11 @@ import java.util.stream.Stream;
  * <p>"No framework annotations in the core" has no rule of its own: ArchUnit counts an
  * annotation (and its parameters) as a dependency, so {@link #domainDependsOnJavaOnly()},
  * {@link #portsDependOnJavaAndDomainOnly()} and {@link #servicesDependOnJavaDomainAndPortsOnly()}
- * already reject any annotation from outside {@code java..} and the core, whatever its retention ({@code RUNTIME} or {@code CLASS}). Two
- * kinds escape every bytecode rule: {@code SOURCE}-retention annotations, which never reach the
- * class file, and type-use annotations ({@code @Nullable String}), which ArchUnit 1.5 does not
- * import; in realtime the source-level check catches their imports, and any unused import.
+ * already reject any annotation from outside {@code java..} and the core, whatever its
+ * retention ({@code RUNTIME} or {@code CLASS}). Two kinds escape every bytecode rule:
+ * {@code SOURCE}-retention annotations, which never reach the class file, and type-use
+ * annotations ({@code @Nullable String}), which ArchUnit 1.5 does not import; in realtime the
+ * source-level check catches their imports, and any unused import.
  *
  * <p>The domain and ports rules fail when their layer is empty, because a hexagon without a core
  * is almost surely a mistyped package; every other rule allows an empty layer, so a project

@@ -66,6 +66,26 @@ class RealtimeBomTest {
     assertEquals(List.of(), children(bom, "dependencies"));
   }
 
+  @Test
+  void theExampleUsesOurArtifactsThroughTheBomAtTheBuildVersion() throws Exception {
+    Element root = read(ROOT.resolve("pom.xml")).getDocumentElement();
+    Element example = read(ROOT.resolve("examples/orders/pom.xml")).getDocumentElement();
+    assertEquals(List.of(), children(example, "parent"),
+        "an outside project has no realtime parent");
+    // a stale version would build the example against old artifacts from ~/.m2
+    assertEquals(text(root, "version"), text(child(example, "properties"), "realtime.version"));
+    Element management = child(child(example, "dependencyManagement"), "dependencies");
+    assertTrue(children(management, "dependency").stream().anyMatch(d ->
+        text(d, "artifactId").equals("realtime-bom") && text(d, "scope").equals("import")
+            && text(d, "version").equals("${realtime.version}")), "no import of realtime-bom");
+    for (Element dependency : children(child(example, "dependencies"), "dependency")) {
+      if (text(dependency, "groupId").equals("io.realtime")) {
+        assertEquals(List.of(), children(dependency, "version"),
+            () -> text(dependency, "artifactId") + " has a version of its own");
+      }
+    }
+  }
+
   private static Document read(Path pom) throws Exception {
     DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
     factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);

@@ -93,7 +93,8 @@ public final class OrdersApp implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(new Thread(app::close, "orders-shutdown"));
     System.out.println("orders.started port=" + app.port()
         + "; type <customer> <item> <quantity> to place an order");
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     for (String line = in.readLine(); line != null; line = in.readLine()) {
       String[] words = line.strip().split("\\s+");
       if (words.length != 3 || !words[2].matches("\\d{1,9}")) {

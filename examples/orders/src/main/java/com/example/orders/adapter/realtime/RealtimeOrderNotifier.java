@@ -14,7 +14,10 @@ import java.util.Objects;
  * every connection of the user whose id is the customer's id. Uses realtime's publish use case
  * (a port), not its core, so any node (embedded, or a client of a remote one) can serve.
  *
- * <pre>{@code {"type":"order.placed","id":"…","payload":{"orderId":"…","item":"book","quantity":2,"placedAt":"…"},"ts":"…"}}</pre>
+ * <pre>{@code
+ * {"type":"order.placed","id":"…","ts":"…",
+ *  "payload":{"orderId":"…","item":"book","quantity":2,"placedAt":"…"}}
+ * }</pre>
  *
  * <p>Thread-safe and non-blocking, as the publish use case is.
  */
