@@ -26,8 +26,12 @@ import java.util.stream.Stream;
  * The rules of a hexagon (ports and adapters) for any service whose packages hang off one base
  * package: a domain, inbound ports, outbound ports, services, one sub-package per adapter, and a
  * wiring package. Every layer is named relative to the base package; the defaults are the
- * realtime layout ({@code domain}, {@code port.in}, {@code port.out}, {@code service},
+ * realtime layout ({@code domain}, {@code port.in}, {@code port.out}, {@code core},
  * {@code adapter}, {@code app}), with no shared adapter and no framework confined yet.
+ *
+ * <p>The layers are rings, each seeing only the rings inside it: the domain sees {@code java.*};
+ * the ports see the domain and each other; the services (the core) see the ports and the domain;
+ * adapters see the ports and the domain but never a service, which only the wiring names.
  *
  * <pre>{@code
  * HexagonRules.forBasePackage("com.example.orders")
@@ -43,12 +47,13 @@ import java.util.stream.Stream;
  * {@link AssertionError}.
  *
  * <p>"No framework annotations in the core" has no rule of its own: ArchUnit counts an
- * annotation (and its parameters) as a dependency, so {@link #domainDependsOnJavaOnly()} and
- * {@link #portsDependOnJavaAndDomainOnly()} already reject any annotation from outside
- * {@code java..} and the core, whatever its retention ({@code RUNTIME} or {@code CLASS}). Two
- * kinds escape every bytecode rule: {@code SOURCE}-retention annotations, which never reach the
- * class file, and type-use annotations ({@code @Nullable String}), which ArchUnit 1.5 does not
- * import; in realtime the source-level check catches their imports, and any unused import.
+ * annotation (and its parameters) as a dependency, so {@link #domainDependsOnJavaOnly()},
+ * {@link #portsDependOnJavaAndDomainOnly()} and {@link #servicesDependOnJavaDomainAndPortsOnly()}
+ * already reject any annotation from outside {@code java..} and the core, whatever its
+ * retention ({@code RUNTIME} or {@code CLASS}). Two kinds escape every bytecode rule:
+ * {@code SOURCE}-retention annotations, which never reach the class file, and type-use
+ * annotations ({@code @Nullable String}), which ArchUnit 1.5 does not import; in realtime the
+ * source-level check catches their imports, and any unused import.
  *
  * <p>The domain and ports rules fail when their layer is empty, because a hexagon without a core
  * is almost surely a mistyped package; every other rule allows an empty layer, so a project
@@ -61,6 +66,11 @@ public final class HexagonRules {
   public static final String DOMAIN_RULE = "domain depends on java.* only";
   /** Name of {@link #portsDependOnJavaAndDomainOnly()}. */
   public static final String PORTS_RULE = "ports depend on java.* and the domain only";
+  /** Name of {@link #servicesDependOnJavaDomainAndPortsOnly()}. */
+  public static final String SERVICES_RULE =
+      "the core depends on java.*, the domain and the ports only";
+  /** Name of {@link #adaptersSeePortsNeverServices()}. */
+  public static final String ADAPTERS_SEE_PORTS_RULE = "adapters see ports, never core services";
   /** Name of {@link #adaptersDoNotDependOnEachOther()}. */
   public static final String ADAPTERS_RULE = "adapters do not depend on each other";
   /** Name of {@link #onlyTheWiringSeesDagger()}. */
@@ -103,7 +113,7 @@ public final class HexagonRules {
   /** Rules for the service rooted at {@code basePackage} (e.g. {@code "io.realtime"}). */
   public static HexagonRules forBasePackage(String basePackage) {
     return new HexagonRules(packageName(basePackage, "base package"), "domain", "port.in",
-        "port.out", "service", "adapter", List.of(), "app", List.of());
+        "port.out", "core", "adapter", List.of(), "app", List.of());
   }
 
   /** The domain package, relative to the base: pure model, {@code java.*} only. */
@@ -125,7 +135,10 @@ public final class HexagonRules {
         wiring, frameworks);
   }
 
-  /** The package of the use cases implemented over the outbound ports, relative to the base. */
+  /**
+   * The package of the use cases implemented over the outbound ports (the core), relative to
+   * the base; {@code core} by default.
+   */
   public HexagonRules services(String relativePackage) {
     return new HexagonRules(base, domain, inboundPorts, outboundPorts,
         packageName(relativePackage, "services"), adapters, sharedAdapters, wiring, frameworks);
@@ -180,7 +193,8 @@ public final class HexagonRules {
   /** Every rule, in a stable order. */
   public List<ArchRule> all() {
     return List.of(domainDependsOnJavaOnly(), portsDependOnJavaAndDomainOnly(),
-        coreDoesNotDependOnAdaptersOrWiring(), adaptersDoNotDependOnEachOther(),
+        servicesDependOnJavaDomainAndPortsOnly(), coreDoesNotDependOnAdaptersOrWiring(),
+        adaptersSeePortsNeverServices(), adaptersDoNotDependOnEachOther(),
         onlyTheWiringSeesDagger(), frameworksStayInTheirAdapter(), noPackageCycles());
   }
 
@@ -219,8 +233,9 @@ public final class HexagonRules {
   }
 
   /**
-   * {@value #PORTS_RULE}: classes in the inbound ports, outbound ports and services use only
-   * {@code java..}, the domain and those three packages.
+   * {@value #PORTS_RULE}: classes in the inbound and outbound ports use only {@code java..},
+   * the domain and the ports (a use case may name what an outbound port returns); never a
+   * service, which implements them.
    */
   public ArchRule portsDependOnJavaAndDomainOnly() {
     String[] allowed = Stream.concat(Stream.of("java..", inside(domain)), Stream.of(ports()))
@@ -228,9 +243,25 @@ public final class HexagonRules {
     return classes().that().resideInAnyPackage(ports())
         .should().onlyDependOnClassesThat().resideInAnyPackage(allowed)
         .as(PORTS_RULE)
-        .because(String.format("ports and services (%s) are the core: they use java.*, the "
-            + "domain and each other only, no library and no framework annotation",
-            String.join(", ", ports())));
+        .because(String.format("ports (%s) are contracts: they use java.*, the domain (%s) "
+            + "and each other only, no service, no library and no framework annotation",
+            String.join(", ", ports()), inside(domain)));
+  }
+
+  /**
+   * {@value #SERVICES_RULE}: classes in the services use only {@code java..}, the domain, the
+   * ports and the services. Allows an empty layer (a hexagon without services yet).
+   */
+  public ArchRule servicesDependOnJavaDomainAndPortsOnly() {
+    String[] allowed = Stream.concat(Stream.of("java..", inside(domain), inside(services)),
+        Stream.of(ports())).toArray(String[]::new);
+    return classes().that().resideInAPackage(inside(services))
+        .should().onlyDependOnClassesThat().resideInAnyPackage(allowed)
+        .as(SERVICES_RULE)
+        .because(String.format("the services (%s) implement the inbound ports over the "
+            + "outbound ones: they use java.*, the domain and the ports only, so every "
+            + "technology stays behind a port", inside(services)))
+        .allowEmptyShould(true);
   }
 
   /** {@value #CORE_RULE}: nothing in the domain, ports or services uses an adapter or wiring. */
@@ -240,6 +271,21 @@ public final class HexagonRules {
         .as(CORE_RULE)
         .because(String.format("dependencies point inwards: adapters (%s) and wiring (%s) "
             + "plug into the core, never the reverse", inside(adapters), inside(wiring)))
+        .allowEmptyShould(true);
+  }
+
+  /**
+   * {@value #ADAPTERS_SEE_PORTS_RULE}: no class in an adapter uses a service; an adapter drives
+   * the core through the inbound ports and implements the outbound ones.
+   */
+  public ArchRule adaptersSeePortsNeverServices() {
+    return noClasses().that().resideInAPackage(inside(adapters))
+        .should().dependOnClassesThat().resideInAPackage(inside(services))
+        .as(ADAPTERS_SEE_PORTS_RULE)
+        .because(String.format("adapters (%s) know the core only by its ports (%s), so a "
+            + "service can change, or be replaced in a test, without touching an adapter; only "
+            + "the wiring (%s) names the services (%s)", inside(adapters),
+            String.join(", ", ports()), inside(wiring), inside(services)))
         .allowEmptyShould(true);
   }
 
@@ -302,11 +348,13 @@ public final class HexagonRules {
   }
 
   private String[] ports() {
-    return new String[] {inside(inboundPorts), inside(outboundPorts), inside(services)};
+    return new String[] {inside(inboundPorts), inside(outboundPorts)};
   }
 
+  /** The domain, the ports and the services: everything an adapter plugs into. */
   private String[] core() {
-    return Stream.concat(Stream.of(inside(domain)), Stream.of(ports())).toArray(String[]::new);
+    return Stream.concat(Stream.of(inside(domain), inside(services)), Stream.of(ports()))
+        .toArray(String[]::new);
   }
 
   private String[] shared() {

@@ -97,6 +97,8 @@ class HexagonImportsTest {
     assertBinding("realtime-domain", HexagonRules.DOMAIN_RULE, "java.", "io.realtime.domain");
     assertBinding("realtime-ports", HexagonRules.PORTS_RULE, "java.", "io.realtime.domain",
         "io.realtime.port.");
+    assertBinding("realtime-core", HexagonRules.SERVICES_RULE, "java.", "io.realtime.domain",
+        "io.realtime.port.", "io.realtime.core");
   }
 
   private static void assertBinding(String module, String rule, String... prefixes)

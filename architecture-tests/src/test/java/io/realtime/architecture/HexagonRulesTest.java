@@ -10,16 +10,19 @@ import com.tngtech.archunit.lang.ArchRule;
 import io.realtime.architecture.fixture.bad.adapter.web.WebCallsX;
 import io.realtime.architecture.fixture.bad.adapter.x.Configured;
 import io.realtime.architecture.fixture.bad.adapter.x.XCallsY;
+import io.realtime.architecture.fixture.bad.adapter.y.CallsService;
 import io.realtime.architecture.fixture.bad.adapter.y.InjectedAdapter;
 import io.realtime.architecture.fixture.bad.adapter.y.UsesServer;
 import io.realtime.architecture.fixture.bad.app.Config;
 import io.realtime.architecture.fixture.bad.app.StartsServer;
+import io.realtime.architecture.fixture.bad.core.CallsAdapter;
+import io.realtime.architecture.fixture.bad.core.UsesFramework;
 import io.realtime.architecture.fixture.bad.domain.FrameworkAnnotated;
 import io.realtime.architecture.fixture.bad.domain.Hinted;
 import io.realtime.architecture.fixture.bad.domain.UsesLibrary;
 import io.realtime.architecture.fixture.bad.port.in.AnnotatedUseCase;
+import io.realtime.architecture.fixture.bad.port.in.ReturnsService;
 import io.realtime.architecture.fixture.bad.port.out.LeakyStore;
-import io.realtime.architecture.fixture.bad.service.CallsAdapter;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -49,7 +52,7 @@ class HexagonRulesTest {
   /** The realtime layout over a fixture base, with adapter x owning the transport framework. */
   private static HexagonRules rulesFor(String basePackage) {
     return HexagonRules.forBasePackage(basePackage)
-        .domain("domain").inboundPorts("port.in").outboundPorts("port.out").services("service")
+        .domain("domain").inboundPorts("port.in").outboundPorts("port.out").services("core")
         .adapters("adapter").sharedAdapters("adapter.web").wiring("app")
         .framework(TRANSPORT, "adapter.x");
   }
@@ -61,9 +64,21 @@ class HexagonRulesTest {
   }
 
   @Test
-  void portsRuleFlagsLibrariesFrameworkAnnotationsAndAdapters() {
+  void portsRuleFlagsLibrariesFrameworkAnnotationsAndServices() {
     assertBreaks(rulesFor(BAD).portsDependOnJavaAndDomainOnly(), HexagonRules.PORTS_RULE,
-        AnnotatedUseCase.class, LeakyStore.class, CallsAdapter.class);
+        AnnotatedUseCase.class, LeakyStore.class, ReturnsService.class);
+  }
+
+  @Test
+  void servicesRuleFlagsFrameworkAnnotationsAndAdapters() {
+    assertBreaks(rulesFor(BAD).servicesDependOnJavaDomainAndPortsOnly(),
+        HexagonRules.SERVICES_RULE, UsesFramework.class, CallsAdapter.class);
+  }
+
+  @Test
+  void adaptersSeePortsRuleFlagsAnAdapterCallingAService() {
+    assertBreaks(rulesFor(BAD).adaptersSeePortsNeverServices(),
+        HexagonRules.ADAPTERS_SEE_PORTS_RULE, CallsService.class);
   }
 
   @Test
@@ -100,8 +115,9 @@ class HexagonRulesTest {
 
   @Test
   void cyclesRuleFlagsAnAdapterThatUsesTheWiringThatUsesIt() {
+    // and the adapter calling a service that calls an adapter: a cycle as well as two breaches
     assertBreaks(rulesFor(BAD).noPackageCycles(), HexagonRules.CYCLES_RULE,
-        Configured.class, Config.class);
+        Configured.class, Config.class, CallsService.class, CallsAdapter.class);
   }
 
   @Test
@@ -155,6 +171,13 @@ class HexagonRulesTest {
   }
 
   @Test
+  void defaultsAreTheRealtimeLayout() {
+    HexagonRules defaults = HexagonRules.forBasePackage(BAD).sharedAdapters("adapter.web")
+        .framework(TRANSPORT, "adapter.x");
+    assertEquals(descriptions(rulesFor(BAD)), descriptions(defaults));
+  }
+
+  @Test
   void packageNamesAreRelativeAndPlain() {
     assertThrows(IllegalArgumentException.class, () -> HexagonRules.forBasePackage("io.x.."));
     assertThrows(IllegalArgumentException.class,
@@ -165,9 +188,13 @@ class HexagonRulesTest {
 
   /** Names in the order of {@link HexagonRules#all()}. */
   private static List<String> ruleNames() {
-    return List.of(HexagonRules.DOMAIN_RULE, HexagonRules.PORTS_RULE, HexagonRules.CORE_RULE,
-        HexagonRules.ADAPTERS_RULE, HexagonRules.DAGGER_RULE, HexagonRules.FRAMEWORKS_RULE,
-        HexagonRules.CYCLES_RULE);
+    return List.of(HexagonRules.DOMAIN_RULE, HexagonRules.PORTS_RULE, HexagonRules.SERVICES_RULE,
+        HexagonRules.CORE_RULE, HexagonRules.ADAPTERS_SEE_PORTS_RULE, HexagonRules.ADAPTERS_RULE,
+        HexagonRules.DAGGER_RULE, HexagonRules.FRAMEWORKS_RULE, HexagonRules.CYCLES_RULE);
+  }
+
+  private static List<String> descriptions(HexagonRules rules) {
+    return rules.all().stream().map(ArchRule::getDescription).collect(Collectors.toList());
   }
 
   /**
