@@ -1,0 +1,107 @@
+package io.realtime.adapter.redis;
+
+import static io.realtime.adapter.redis.Eventually.join;
+import static io.realtime.adapter.redis.RedisTestNodes.message;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.realtime.domain.Envelope;
+import io.realtime.domain.Target;
+import io.realtime.domain.TopicName;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Redis killed for a few seconds, then back (empty): fail fast, go down, recover alone. */
+class RedisOutageTest {
+  private static final TopicName FEED = new TopicName("feed");
+  private RedisTestNodes nodes;
+
+  @BeforeEach
+  void start() {
+    nodes = new RedisTestNodes(RedisServer.start());
+  }
+
+  @AfterEach
+  void stop() {
+    nodes.close();
+  }
+
+  private static Envelope post(int n) {
+    return message(Target.topic("feed"), "{\"n\":" + n + "}");
+  }
+
+  /** How long a future takes to fail, or an assertion error if it succeeds. */
+  private static long millisToFail(CompletableFuture<?> f) throws Exception {
+    long start = System.nanoTime();
+    try {
+      f.get(10, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      assertInstanceOf(RedisUnavailableException.class, e.getCause());
+      return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    }
+    throw new AssertionError("succeeded while Redis was down");
+  }
+
+  @Test
+  void whileRedisIsDownCommandsFailFastHealthIsDownAndItRecoversAlone() throws Exception {
+    RecordingListener heardA = new RecordingListener();
+    RecordingListener heardB = new RecordingListener();
+    RedisEngine a = nodes.start("a", heardA);
+    RedisEngine b = nodes.start("b", heardB);
+    List<Boolean> changes = new CopyOnWriteArrayList<>();
+    b.health().addListener(changes::add);
+    join(b.subscriptions().subscribe(FEED));
+    for (int n = 1; n <= 20; n++) {
+      join(a.streams().publish(post(n)));
+    }
+    Eventually.await(Duration.ofSeconds(5), () -> heardB.topic.size() == 20, () -> "before");
+    assertTrue(a.health().up() && b.health().up());
+
+    nodes.server.kill();
+    Eventually.await(Duration.ofSeconds(2), () -> !a.health().up() && !b.health().up(),
+        () -> "health down within 2 s");
+    Eventually.await(Duration.ofSeconds(2), () -> changes.contains(false), () -> "told");
+    long publish = millisToFail(a.streams().publish(post(21)));
+    long shared = millisToFail(a.publish(message(Target.broadcast(), "{}")));
+    long since = millisToFail(a.streams().since(FEED, "1-x"));
+    long presence = millisToFail(a.presence().users(FEED));
+    long subscribe = millisToFail(b.subscriptions().subscribe(new TopicName("other")));
+    for (long ms : new long[] {publish, shared, since, presence, subscribe}) {
+      assertTrue(ms < 2000, "failed after " + ms + " ms");
+    }
+    // a few seconds down, commands keep failing fast all along
+    long downSince = System.nanoTime();
+    while (System.nanoTime() - downSince < TimeUnit.SECONDS.toNanos(3)) {
+      assertTrue(millisToFail(a.streams().publish(post(0))) < 2000);
+      RedisServer.sleepQuietly(200);
+    }
+
+    nodes.server.restart();
+    long back = System.nanoTime();
+    Eventually.await(Duration.ofSeconds(10), () -> a.health().up() && b.health().up(),
+        () -> "both nodes up within 10 s of Redis returning");
+    long recoveredMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - back);
+    System.out.println("outage.recovered ms=" + recoveredMs);
+    Eventually.await(Duration.ofSeconds(2), () -> changes.contains(true), () -> "told");
+
+    Envelope after = join(a.streams().publish(post(22)));
+    assertEquals(1, after.position().orElseThrow().offset(), "Redis came back empty: new epoch");
+    Eventually.await(Duration.ofSeconds(5), () -> heardB.ids(FEED).contains(after.id()),
+        () -> "b resubscribed by itself: " + heardB.ids(FEED));
+    List<String> ids = heardB.ids(FEED);
+    assertEquals(ids.size(), new HashSet<>(ids).size(), "no id twice: " + ids);
+    assertEquals(21, ids.size(), "nothing published while down reached anybody");
+    assertTrue(heardB.lost.contains(FEED), "the stream was reset under b's subscribers");
+    assertFalse(join(a.streams().since(FEED, heardB.ids(FEED).get(19))).recovered());
+  }
+}
