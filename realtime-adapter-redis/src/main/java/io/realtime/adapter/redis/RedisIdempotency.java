@@ -11,12 +11,14 @@ import java.util.concurrent.CompletableFuture;
  * with the body's hash and a claim token), publishes only if it acquired it, then stores its
  * answer in place of the claim for {@link RedisSettings#idempotencyTtl()}. A retry on any
  * node gets the stored answer; the same key with another body is a conflict; a retry while
- * the first is still running is in progress. A failed publish releases its claim.
+ * the first is still running is in progress (for at most 30 s, should its node die before
+ * completing). A failed publish releases its claim.
  *
  * <p>Thread-safe; no method blocks; futures complete on a Netty thread.
  */
 public final class RedisIdempotency {
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final long CLAIM_TTL_MILLIS = 30_000;
 
   private final Commands redis;
   private final RedisKeys keys;
@@ -39,7 +41,7 @@ public final class RedisIdempotency {
     RANDOM.nextBytes(t);
     String token = HexFormat.of().formatHex(t);
     return redis.<List<Object>>script(Scripts.IDEMPOTENCY_CLAIM, ScriptOutputType.MULTI,
-        new String[] {keys.idempotency(key)}, bodyHash, token, ttl())
+        new String[] {keys.idempotency(key)}, bodyHash, token, claimTtl())
         .thenApply(reply -> switch ((String) reply.get(0)) {
           case "acquired" -> new IdempotencyClaim.Acquired(key, bodyHash, token);
           case "done" -> new IdempotencyClaim.Replayed((String) reply.get(1));
@@ -62,6 +64,11 @@ public final class RedisIdempotency {
     return redis.<Long>script(Scripts.IDEMPOTENCY_RELEASE, ScriptOutputType.INTEGER,
         new String[] {keys.idempotency(claim.key())}, claim.bodyHash(), claim.token())
         .thenApply(n -> n == 1L);
+  }
+
+  /** A claim whose node died mid-publish blocks retries for this long, not the full TTL. */
+  private String claimTtl() {
+    return String.valueOf(Math.min(settings.idempotencyTtl().toMillis(), CLAIM_TTL_MILLIS));
   }
 
   private String ttl() {

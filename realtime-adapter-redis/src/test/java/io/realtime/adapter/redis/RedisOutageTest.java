@@ -53,6 +53,29 @@ class RedisOutageTest {
   }
 
   @Test
+  void aNodeStartedWhileRedisIsDownComesUpWhenRedisDoes() {
+    nodes.server.kill();
+    RecordingListener heard = new RecordingListener();
+    RedisEngine b = new RedisEngine(nodes.settings("b").build(), heard,
+        () -> RedisNodes.NodeLoad.NONE);
+    try {
+      CompletableFuture<Void> started = b.start();
+      Eventually.await(Duration.ofSeconds(1), () -> !started.isDone() && !b.health().up(),
+          () -> "waiting for Redis");
+      nodes.server.restart();
+      join(started);
+      Eventually.await(Duration.ofSeconds(10), () -> b.health().up(), () -> "up");
+      join(b.subscriptions().subscribe(FEED));
+      RedisEngine a = nodes.start("a", new RecordingListener());
+      Envelope m = join(a.streams().publish(post(1)));
+      Eventually.await(Duration.ofSeconds(5), () -> heard.ids(FEED).equals(List.of(m.id())),
+          () -> "received " + heard.ids(FEED));
+    } finally {
+      b.close();
+    }
+  }
+
+  @Test
   void whileRedisIsDownCommandsFailFastHealthIsDownAndItRecoversAlone() throws Exception {
     RecordingListener heardA = new RecordingListener();
     RecordingListener heardB = new RecordingListener();

@@ -200,6 +200,7 @@ class RedisSubscriptionsTest {
         () -> "b received " + heard.offsets(FEED));
     assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), heard.offsets(FEED));
     assertEquals(3, b.subscriptions().stats().refilled());
+    assertEquals(0, b.subscriptions().stats().restarts(), "Lettuce resubscribed by itself");
   }
 
   @Test
