@@ -65,6 +65,17 @@ class RedisPresenceTest {
     }
   }
 
+  @Test
+  void aRedisThatRestartedEmptyGetsThisNodesEntriesBackAtTheNextRefresh() {
+    RedisEngine a = nodes.start("a", new RecordingListener());
+    join(a.presence().join(ROOM, ALICE, new ConnectionId("a-1")));
+    nodes.server.kill();
+    nodes.server.restart();
+    Eventually.await(Duration.ofSeconds(10), () -> a.health().up(), () -> "up again");
+    Eventually.await(Duration.ofSeconds(5),
+        () -> join(a.presence().users(ROOM)).equals(Set.of(ALICE)), () -> "alice back");
+  }
+
   /** Node b dies without a goodbye (its timer stops, nothing leaves): its users go. */
   @Test
   void theUsersOfADeadNodeLeaveAfterTheTtl() {

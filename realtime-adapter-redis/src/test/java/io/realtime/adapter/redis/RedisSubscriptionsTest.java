@@ -69,6 +69,26 @@ class RedisSubscriptionsTest {
     assertEquals("realtime:topic:feed\n0", nodes.server.command("PUBSUB", "NUMSUB", channel));
   }
 
+  /** What was published while nobody here listened is no gap to fill on resubscribing. */
+  @Test
+  void resubscribingStartsFromTheNextMessageWithoutRefillingTheUnheardOnes() {
+    RedisEngine a = nodes.start("a", new RecordingListener());
+    RecordingListener heard = new RecordingListener();
+    RedisEngine b = nodes.start("b", heard);
+    join(b.subscriptions().subscribe(FEED));
+    join(a.streams().publish(post("feed", 1)));
+    Eventually.await(Duration.ofSeconds(5), () -> heard.topic.size() == 1, () -> "first");
+    join(b.subscriptions().unsubscribe(FEED));
+    join(a.streams().publish(post("feed", 2)));
+    join(a.streams().publish(post("feed", 3)));
+    join(b.subscriptions().subscribe(FEED));
+    join(a.streams().publish(post("feed", 4)));
+    Eventually.await(Duration.ofSeconds(5), () -> heard.topic.size() == 2, () -> "fourth");
+    assertEquals(List.of(1L, 4L), heard.offsets(FEED));
+    assertEquals(0, b.subscriptions().stats().refilled());
+    assertEquals(List.of(), heard.lost);
+  }
+
   @Test
   void sharedMessagesAndNodeCommandsReachTheirNodes() {
     RecordingListener heardA = new RecordingListener();

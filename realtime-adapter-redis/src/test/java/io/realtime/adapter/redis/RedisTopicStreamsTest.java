@@ -106,6 +106,15 @@ class RedisTopicStreamsTest {
   }
 
   @Test
+  void aFlushedScriptCacheIsRefilledByEval() throws Exception {
+    RedisEngine a = nodes.start("a", new RecordingListener());
+    join(a.streams().publish(post(1)));
+    assertEquals("OK", nodes.server.command("SCRIPT", "FLUSH"));
+    assertEquals(2, join(a.streams().publish(post(2))).position().orElseThrow().offset());
+    assertEquals("1", nodes.server.command("SCRIPT", "EXISTS", Scripts.PUBLISH.sha));
+  }
+
+  @Test
   void sinceReplaysWhatCameAfterAndSaysRecovered() {
     RedisEngine a = nodes.start("a", new RecordingListener());
     List<Envelope> sent = new ArrayList<>();
