@@ -412,7 +412,11 @@ public final class RedisSubscriptions {
       }
       if (confirmation != null) {
         CompletableFuture<Void> c = confirmation;
-        pool.execute(() -> c.complete(null)); // callers continue off the event loop
+        try {
+          pool.execute(() -> c.complete(null)); // callers continue off the event loop
+        } catch (RuntimeException closing) {
+          c.complete(null);
+        }
         return;
       }
       // a resubscription after a reconnect: what was published meanwhile is in the stream
