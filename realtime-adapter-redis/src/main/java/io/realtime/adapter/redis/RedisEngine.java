@@ -34,8 +34,9 @@ import org.slf4j.LoggerFactory;
  * {@link #presence()}, {@link #nodes()}, {@link #idempotency()}, {@link #health()}).
  *
  * <p>Lettuce is configured to fail fast: commands are refused while disconnected (no queue
- * that grows during an outage), commands in flight when a connection drops are not replayed
- * after the reconnect (a publish is never applied twice by the client), the request queue is
+ * that grows during an outage), commands in flight when a connection drops fail at once and
+ * are not re-sent after the reconnect (a publish its caller saw fail is never applied behind
+ * its back), the request queue is
  * bounded, every command times out after {@link RedisSettings#commandTimeout()} (at most 2 s),
  * and reconnects use a full-jitter backoff between {@link RedisSettings#reconnectMin()} and
  * {@link RedisSettings#reconnectMax()}.
@@ -84,8 +85,11 @@ public final class RedisEngine implements AutoCloseable {
     this.client = RedisClient.create(resources);
     client.setOptions(ClientOptions.builder()
         .autoReconnect(true)
+        // refuse while disconnected; this is also what fails a command in flight at a
+        // disconnect at once instead of re-sending it after the reconnect (with
+        // ACCEPT_COMMANDS Lettuce re-sent it, filter or not: RedisOutageTest)
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .replayFilter(command -> true) // never re-send what was in flight at a disconnect
+        .replayFilter(command -> true) // and nothing queued is ever replayed
         .requestQueueSize(settings.requestQueueSize())
         .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
         .socketOptions(SocketOptions.builder()

@@ -52,6 +52,41 @@ class RedisOutageTest {
     throw new AssertionError("succeeded while Redis was down");
   }
 
+  /**
+   * A publish Redis has received but not run (writes paused) when its connection drops is
+   * never sent again after the reconnect: its caller was told it failed, so it must not be
+   * applied behind their back.
+   */
+  @Test
+  void aPublishInFlightWhenTheConnectionDropsIsNeverSentAgain() throws Exception {
+    RedisEngine a = nodes.start("a", new RecordingListener());
+    List<Boolean> changes = new CopyOnWriteArrayList<>();
+    a.health().addListener(changes::add);
+    assertEquals(1, join(a.streams().publish(post(1))).position().orElseThrow().offset());
+    nodes.server.command("CLIENT", "PAUSE", "2500", "WRITE");
+    CompletableFuture<Envelope> inFlight = a.streams().publish(post(2));
+    Eventually.await(Duration.ofSeconds(2), () -> blockedClients() >= 1,
+        () -> "the publish waits inside Redis");
+    nodes.server.command("CLIENT", "KILL", "TYPE", "normal"); // a's command connection
+    assertTrue(millisToFail(inFlight) < 2000);
+    Eventually.await(Duration.ofSeconds(10), () -> changes.contains(false) && a.health().up(),
+        () -> "down, then reconnected: " + changes);
+    assertEquals("OK", nodes.server.command("CLIENT", "UNPAUSE"));
+    Envelope next = join(a.streams().publish(post(3)));
+    assertEquals(2, next.position().orElseThrow().offset(), "the killed publish never ran");
+    assertEquals("2", nodes.server.command("XLEN", "realtime:stream:feed"));
+  }
+
+  private int blockedClients() {
+    try {
+      String info = nodes.server.command("INFO", "clients");
+      int at = info.indexOf("blocked_clients:");
+      return Integer.parseInt(info.substring(at + 16, info.indexOf('\r', at)));
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   @Test
   void aNodeStartedWhileRedisIsDownComesUpWhenRedisDoes() {
     nodes.server.kill();
