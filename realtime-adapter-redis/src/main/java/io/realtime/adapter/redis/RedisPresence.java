@@ -48,7 +48,11 @@ public final class RedisPresence {
     expired = listener;
   }
 
-  /** Records the connection; true if this made the user newly present on the topic. */
+  /**
+   * Records the connection; true if this made the user newly present on the topic. The entry
+   * is this node's from now on: should Redis be out of reach (the future fails), the first
+   * refresh after it returns adds it; {@link #leave} forgets it either way.
+   */
   public CompletableFuture<Boolean> join(TopicName topic, UserId user, ConnectionId connection) {
     local.computeIfAbsent(topic, t -> new ConcurrentHashMap<>()).put(connection, user);
     return redis.<List<Object>>script(Scripts.PRESENCE_JOIN, ScriptOutputType.MULTI, keys(topic),
