@@ -162,6 +162,18 @@ public final class RedisSubscriptions {
       interests.remove(channel);
       c = connection;
     }
+    // forget the position once the lane has handled what was queued before
+    Runnable forget = () -> {
+      if (!interests.containsKey(channel)) {
+        delivered.remove(topic);
+      }
+    };
+    if (!lanes.submit(topic, () -> {
+      forget.run();
+      return DONE;
+    })) {
+      forget.run();
+    }
     if (c == null) {
       return DONE; // the next connection subscribes only what has interest
     }
@@ -177,6 +189,11 @@ public final class RedisSubscriptions {
   /** Whether this node holds a confirmed or pending subscription of the topic. */
   public boolean subscribed(TopicName topic) {
     return interests.containsKey(keys.topicChannel(topic));
+  }
+
+  /** Topics whose last delivered position is tracked (for tests: none once unsubscribed). */
+  int trackedTopicsForTest() {
+    return delivered.size();
   }
 
   /** How many topics this node is subscribed to. */

@@ -89,6 +89,9 @@ class RedisSubscriptionsTest {
     Eventually.await(Duration.ofSeconds(5), () -> heard.topic.size() == 2, () -> "fourth");
     assertEquals(List.of(1L, 4L), heard.offsets(FEED));
     assertEquals(0, b.subscriptions().stats().refilled());
+    join(b.subscriptions().unsubscribe(FEED));
+    Eventually.await(Duration.ofSeconds(5), () -> b.subscriptions().trackedTopicsForTest() == 0,
+        () -> "an unsubscribed topic leaves nothing behind");
     assertEquals(List.of(), heard.lost);
   }
 
