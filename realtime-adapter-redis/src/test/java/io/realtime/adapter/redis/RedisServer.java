@@ -30,15 +30,22 @@ final class RedisServer implements AutoCloseable {
   private final String binary;
   private final int port;
   private final Path dir;
+  private final String password;
   private Process process;
 
-  private RedisServer(String binary, int port, Path dir) {
+  private RedisServer(String binary, int port, Path dir, String password) {
     this.binary = binary;
     this.port = port;
     this.dir = dir;
+    this.password = password;
   }
 
   static RedisServer start() {
+    return start(null);
+  }
+
+  /** A server that demands {@code password} ({@code --requirepass}); null for none. */
+  static RedisServer start(String password) {
     String binary = find();
     boolean ci = "true".equalsIgnoreCase(System.getenv("CI"));
     if (binary == null && ci) {
@@ -47,7 +54,7 @@ final class RedisServer implements AutoCloseable {
     assumeTrue(binary != null, "redis-server is not on the PATH: skipping (apt-get install -y redis-server)");
     try {
       RedisServer server = new RedisServer(binary, freePort(),
-          Files.createTempDirectory("realtime-redis-test"));
+          Files.createTempDirectory("realtime-redis-test"), password);
       server.startProcess();
       return server;
     } catch (IOException e) {
@@ -87,8 +94,12 @@ final class RedisServer implements AutoCloseable {
 
   private void startProcess() {
     try {
-      process = new ProcessBuilder(binary, "--port", String.valueOf(port), "--bind", "127.0.0.1",
-          "--save", "", "--appendonly", "no", "--dir", dir.toString())
+      List<String> cmd = new ArrayList<>(List.of(binary, "--port", String.valueOf(port),
+          "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()));
+      if (password != null) {
+        cmd.addAll(List.of("--requirepass", password));
+      }
+      process = new ProcessBuilder(cmd)
           .redirectErrorStream(true)
           .redirectOutput(dir.resolve("redis.log").toFile())
           .start();
@@ -114,19 +125,37 @@ final class RedisServer implements AutoCloseable {
 
   /** Sends one command over a fresh socket and returns the reply as text (arrays joined by \n). */
   String command(String... args) throws IOException {
+    return commandIn(0, args);
+  }
+
+  /** As {@link #command} in database {@code db} (authenticating first when needed). */
+  String commandIn(int db, String... args) throws IOException {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
       s.setSoTimeout(5000);
       OutputStream out = s.getOutputStream();
-      StringBuilder b = new StringBuilder("*" + args.length + "\r\n");
-      for (String a : args) {
-        byte[] bytes = a.getBytes(StandardCharsets.UTF_8);
-        b.append('$').append(bytes.length).append("\r\n").append(a).append("\r\n");
+      InputStream in = new BufferedInputStream(s.getInputStream());
+      if (password != null) {
+        send(out, "AUTH", password);
+        read(in);
       }
-      out.write(b.toString().getBytes(StandardCharsets.UTF_8));
-      out.flush();
-      return read(new BufferedInputStream(s.getInputStream()));
+      if (db != 0) {
+        send(out, "SELECT", String.valueOf(db));
+        read(in);
+      }
+      send(out, args);
+      return read(in);
     }
+  }
+
+  private static void send(OutputStream out, String... args) throws IOException {
+    StringBuilder b = new StringBuilder("*" + args.length + "\r\n");
+    for (String a : args) {
+      byte[] bytes = a.getBytes(StandardCharsets.UTF_8);
+      b.append('$').append(bytes.length).append("\r\n").append(a).append("\r\n");
+    }
+    out.write(b.toString().getBytes(StandardCharsets.UTF_8));
+    out.flush();
   }
 
   private static String read(InputStream in) throws IOException {

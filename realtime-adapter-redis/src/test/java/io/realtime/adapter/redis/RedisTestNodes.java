@@ -20,7 +20,11 @@ final class RedisTestNodes implements AutoCloseable {
 
   /** Test defaults: quick probes and heartbeats, short presence TTL. */
   RedisSettings.Builder settings(String nodeId) {
-    return RedisSettings.builder(server.url())
+    return settings(server.url(), nodeId);
+  }
+
+  RedisSettings.Builder settings(String url, String nodeId) {
+    return RedisSettings.builder(url)
         .nodeId(nodeId)
         .probe(Duration.ofMillis(200), Duration.ofSeconds(1))
         .heartbeat(Duration.ofMillis(300), Duration.ofSeconds(1))
