@@ -19,6 +19,7 @@ class HexagonArchitectureTest {
       .framework("io.undertow..", "adapter.undertow")
       .framework("org.xnio..", "adapter.undertow")
       .framework("com.nimbusds..", "adapter.jwt")
+      .framework("io.lettuce..", "adapter.redis")
       .framework("com.fasterxml.jackson..", "adapter");
 
   private static JavaClasses product;
@@ -36,7 +37,7 @@ class HexagonArchitectureTest {
     for (String module : List.of("io.realtime.domain", "io.realtime.port.in",
         "io.realtime.port.out", "io.realtime.core", "io.realtime.adapter.web",
         "io.realtime.adapter.jwt", "io.realtime.adapter.jetty", "io.realtime.adapter.undertow",
-        "io.realtime.app")) {
+        "io.realtime.adapter.redis", "io.realtime.app")) {
       assertTrue(product.stream().anyMatch(c -> c.getPackageName().startsWith(module)),
           () -> "no class of " + module + " imported");
     }
