@@ -508,7 +508,7 @@ public final class RedisSubscriptions {
     boolean complete = read.recovered() && read.head().sameEpoch(last);
     long expect = last.offset() + 1;
     for (EnvelopeWire.Received m : read.messages()) {
-      StreamPosition mp = m.envelope().position().orElseThrow();
+      StreamPosition mp = StreamPosition.parse(m.envelope().id()).orElseThrow();
       if (!mp.sameEpoch(last) || mp.offset() < expect) {
         continue;
       }

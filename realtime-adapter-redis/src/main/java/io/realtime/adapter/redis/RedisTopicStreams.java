@@ -4,7 +4,6 @@ import io.lettuce.core.ScriptOutputType;
 import io.realtime.domain.Envelope;
 import io.realtime.domain.StreamPosition;
 import io.realtime.domain.TopicName;
-import io.realtime.port.out.Replay;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,12 +68,12 @@ public final class RedisTopicStreams {
    * oldest first, at most {@link RedisSettings#historySize()} messages; {@code head} is the
    * newest position at the time of reading.
    */
-  public CompletableFuture<Replay> since(TopicName topic, StreamPosition since) {
+  public CompletableFuture<TopicReplay> since(TopicName topic, StreamPosition since) {
     return replay(topic, Optional.of(since));
   }
 
   /** As {@link #since(TopicName, StreamPosition)} for a client's text; junk is another epoch. */
-  public CompletableFuture<Replay> since(TopicName topic, String since) {
+  public CompletableFuture<TopicReplay> since(TopicName topic, String since) {
     return replay(topic, StreamPosition.parse(since));
   }
 
@@ -83,7 +82,7 @@ public final class RedisTopicStreams {
     return read(topic, Optional.empty(), 0).thenApply(Read::head);
   }
 
-  private CompletableFuture<Replay> replay(TopicName topic, Optional<StreamPosition> since) {
+  private CompletableFuture<TopicReplay> replay(TopicName topic, Optional<StreamPosition> since) {
     return read(topic, since, settings.historyEnabled() ? settings.historySize() : 0)
         .thenApply(Read::replay);
   }
@@ -96,8 +95,8 @@ public final class RedisTopicStreams {
 
   /** What the since script answered, with the node each stored message came from. */
   record Read(StreamPosition head, boolean recovered, List<EnvelopeWire.Received> messages) {
-    Replay replay() {
-      return new Replay(messages.stream().map(EnvelopeWire.Received::envelope).toList(),
+    TopicReplay replay() {
+      return new TopicReplay(messages.stream().map(EnvelopeWire.Received::envelope).toList(),
           recovered, head);
     }
   }

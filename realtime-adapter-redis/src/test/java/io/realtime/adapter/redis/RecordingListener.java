@@ -37,7 +37,7 @@ final class RecordingListener implements RedisListener {
 
   List<Long> offsets(TopicName name) {
     return topic.stream().filter(e -> e.topic().orElseThrow().equals(name))
-        .map(e -> e.position().orElseThrow().offset()).toList();
+        .map(e -> StreamPosition.parse(e.id()).orElseThrow().offset()).toList();
   }
 
   List<String> ids(TopicName name) {

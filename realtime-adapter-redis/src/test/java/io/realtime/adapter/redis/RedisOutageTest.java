@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.realtime.domain.Envelope;
 import io.realtime.domain.Target;
+import io.realtime.domain.StreamPosition;
 import io.realtime.domain.TopicName;
 import java.time.Duration;
 import java.util.HashSet;
@@ -64,7 +65,7 @@ class RedisOutageTest {
     RedisEngine a = nodes.start("a", new RecordingListener());
     List<Boolean> changes = new CopyOnWriteArrayList<>();
     a.health().addListener(changes::add);
-    assertEquals(1, join(a.streams().publish(post(1))).position().orElseThrow().offset());
+    assertEquals(1, StreamPosition.parse(join(a.streams().publish(post(1))).id()).orElseThrow().offset());
     nodes.server.command("CLIENT", "PAUSE", "2500", "WRITE");
     CompletableFuture<Envelope> inFlight = a.streams().publish(post(2));
     Eventually.await(Duration.ofSeconds(2), () -> blockedClients() >= 1,
@@ -75,7 +76,7 @@ class RedisOutageTest {
         () -> "down, then reconnected: " + changes);
     assertEquals("OK", nodes.server.command("CLIENT", "UNPAUSE"));
     Envelope next = join(a.streams().publish(post(3)));
-    assertEquals(2, next.position().orElseThrow().offset(), "the killed publish never ran");
+    assertEquals(2, StreamPosition.parse(next.id()).orElseThrow().offset(), "the killed publish never ran");
     assertEquals("2", nodes.server.command("XLEN", "realtime:stream:feed"));
   }
 
@@ -155,7 +156,7 @@ class RedisOutageTest {
     Eventually.await(Duration.ofSeconds(2), () -> changes.contains(true), () -> "told");
 
     Envelope after = join(a.streams().publish(post(22)));
-    assertEquals(1, after.position().orElseThrow().offset(), "Redis came back empty: new epoch");
+    assertEquals(1, StreamPosition.parse(after.id()).orElseThrow().offset(), "Redis came back empty: new epoch");
     Eventually.await(Duration.ofSeconds(5), () -> heardB.ids(FEED).contains(after.id()),
         () -> "b resubscribed by itself: " + heardB.ids(FEED));
     List<String> ids = heardB.ids(FEED);

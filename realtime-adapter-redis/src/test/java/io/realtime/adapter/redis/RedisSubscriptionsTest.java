@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.realtime.domain.ConnectionId;
 import io.realtime.domain.Envelope;
 import io.realtime.domain.Target;
+import io.realtime.domain.StreamPosition;
 import io.realtime.domain.TopicName;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -140,7 +141,7 @@ class RedisSubscriptionsTest {
     int total = 1500;
     List<Long> published = new ArrayList<>();
     for (int n = 1; n <= total; n++) {
-      published.add(join(a.streams().publish(post("feed", n))).position().orElseThrow().offset());
+      published.add(StreamPosition.parse(join(a.streams().publish(post("feed", n))).id()).orElseThrow().offset());
       if (n == 300 || n == 900) {
         assertTrue(Long.parseLong(nodes.server.command("CLIENT", "KILL", "TYPE", "pubsub")) >= 1);
       }

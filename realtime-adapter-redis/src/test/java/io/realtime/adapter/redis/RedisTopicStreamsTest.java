@@ -11,7 +11,6 @@ import io.realtime.domain.Envelope;
 import io.realtime.domain.StreamPosition;
 import io.realtime.domain.Target;
 import io.realtime.domain.TopicName;
-import io.realtime.port.out.Replay;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,7 +69,7 @@ class RedisTopicStreamsTest {
         for (int n = 0; n < perNode; n++) {
           all.add(engines.get(node).streams().publish(post(n)));
         }
-        all.forEach(f -> published.get(node).add(join(f).position().orElseThrow().offset()));
+        all.forEach(f -> published.get(node).add(StreamPosition.parse(join(f).id()).orElseThrow().offset()));
       }));
     }
     for (Future<?> f : publishers) {
@@ -100,8 +99,8 @@ class RedisTopicStreamsTest {
     String payload = "{\"text\":\"h\u00e9llo \ud83d\ude00 \\n 3:4\",\"list\":[1, 2 ,3]}";
     Envelope sent = message(Target.topic("feed"), payload);
     Envelope stored = join(a.streams().publish(sent));
-    Replay replay = join(a.streams().since(FEED, StreamPosition.start(
-        stored.position().orElseThrow().epoch())));
+    TopicReplay replay = join(a.streams().since(FEED, StreamPosition.start(
+        StreamPosition.parse(stored.id()).orElseThrow().epoch())));
     assertEquals(List.of(stored), replay.messages());
     assertEquals(payload, replay.messages().get(0).payload().text());
     assertEquals(sent.timestamp(), replay.messages().get(0).timestamp());
@@ -112,7 +111,7 @@ class RedisTopicStreamsTest {
     RedisEngine a = nodes.start("a", new RecordingListener());
     join(a.streams().publish(post(1)));
     assertEquals("OK", nodes.server.command("SCRIPT", "FLUSH"));
-    assertEquals(2, join(a.streams().publish(post(2))).position().orElseThrow().offset());
+    assertEquals(2, StreamPosition.parse(join(a.streams().publish(post(2))).id()).orElseThrow().offset());
     assertEquals("1", nodes.server.command("SCRIPT", "EXISTS", Scripts.PUBLISH.sha));
   }
 
@@ -123,12 +122,12 @@ class RedisTopicStreamsTest {
     for (int n = 1; n <= 5; n++) {
       sent.add(join(a.streams().publish(post(n))));
     }
-    Replay replay = join(a.streams().since(FEED, sent.get(1).position().orElseThrow()));
+    TopicReplay replay = join(a.streams().since(FEED, StreamPosition.parse(sent.get(1).id()).orElseThrow()));
     assertTrue(replay.recovered());
     assertEquals(sent.subList(2, 5), replay.messages());
-    assertEquals(sent.get(4).position().orElseThrow(), replay.head());
+    assertEquals(StreamPosition.parse(sent.get(4).id()).orElseThrow(), replay.head());
 
-    Replay atHead = join(a.streams().since(FEED, sent.get(4).id()));
+    TopicReplay atHead = join(a.streams().since(FEED, sent.get(4).id()));
     assertTrue(atHead.recovered());
     assertEquals(List.of(), atHead.messages());
   }
@@ -141,11 +140,11 @@ class RedisTopicStreamsTest {
     for (int n = 1; n <= 6; n++) {
       sent.add(join(a.streams().publish(post(n))));
     }
-    Replay fromFirst = join(a.streams().since(FEED, sent.get(0).id()));
+    TopicReplay fromFirst = join(a.streams().since(FEED, sent.get(0).id()));
     assertFalse(fromFirst.recovered(), "2 and 3 were trimmed");
     assertEquals(sent.subList(3, 6), fromFirst.messages());
 
-    Replay fromThird = join(a.streams().since(FEED, sent.get(2).id()));
+    TopicReplay fromThird = join(a.streams().since(FEED, sent.get(2).id()));
     assertTrue(fromThird.recovered(), "everything after 3 is still there");
     assertEquals(sent.subList(3, 6), fromThird.messages());
   }
@@ -154,17 +153,17 @@ class RedisTopicStreamsTest {
   void positionAheadOfTheHeadOrFromAnotherEpochIsNotRecovered() {
     RedisEngine a = nodes.start("a", new RecordingListener());
     Envelope only = join(a.streams().publish(post(1)));
-    StreamPosition p = only.position().orElseThrow();
+    StreamPosition p = StreamPosition.parse(only.id()).orElseThrow();
 
-    Replay ahead = join(a.streams().since(FEED, new StreamPosition(9, p.epoch())));
+    TopicReplay ahead = join(a.streams().since(FEED, new StreamPosition(9, p.epoch())));
     assertFalse(ahead.recovered());
     assertEquals(List.of(), ahead.messages());
 
-    Replay other = join(a.streams().since(FEED, new StreamPosition(1, "otherepoch")));
+    TopicReplay other = join(a.streams().since(FEED, new StreamPosition(1, "otherepoch")));
     assertFalse(other.recovered());
     assertEquals(List.of(only), other.messages(), "another epoch replays everything retained");
 
-    Replay junk = join(a.streams().since(FEED, "not-a-position-at-all"));
+    TopicReplay junk = join(a.streams().since(FEED, "not-a-position-at-all"));
     assertFalse(junk.recovered());
   }
 
@@ -176,11 +175,11 @@ class RedisTopicStreamsTest {
     nodes.server.restart();
     Eventually.await(Duration.ofSeconds(10), () -> a.health().up(), () -> "health up again");
     Envelope after = join(a.streams().publish(post(2)));
-    StreamPosition old = before.position().orElseThrow();
-    StreamPosition now = after.position().orElseThrow();
+    StreamPosition old = StreamPosition.parse(before.id()).orElseThrow();
+    StreamPosition now = StreamPosition.parse(after.id()).orElseThrow();
     assertNotEquals(old.epoch(), now.epoch());
     assertEquals(1, now.offset());
-    Replay replay = join(a.streams().since(FEED, old));
+    TopicReplay replay = join(a.streams().since(FEED, old));
     assertFalse(replay.recovered());
     assertEquals(List.of(after), replay.messages());
   }
@@ -194,16 +193,16 @@ class RedisTopicStreamsTest {
     RedisEngine a = nodes.start("a", new RecordingListener(),
         b -> b.history(100, Duration.ofSeconds(2)).historyMetaTtl(Duration.ofMinutes(5)));
     Envelope first = join(a.streams().publish(post(1)));
-    StreamPosition start = StreamPosition.start(first.position().orElseThrow().epoch());
+    StreamPosition start = StreamPosition.start(StreamPosition.parse(first.id()).orElseThrow().epoch());
     Eventually.await(Duration.ofSeconds(5), () -> age(first).toMillis() >= 1200, () -> "1.2 s");
     Envelope second = join(a.streams().publish(post(2)));
     assertEquals(List.of(first, second), join(a.streams().since(FEED, start)).messages());
     Eventually.await(Duration.ofSeconds(5),
         () -> join(a.streams().since(FEED, start)).messages().equals(List.of(second)),
         () -> "message 1 aged out while 2 is still there");
-    Replay replay = join(a.streams().since(FEED, start));
+    TopicReplay replay = join(a.streams().since(FEED, start));
     assertFalse(replay.recovered(), "1 aged out");
-    Replay fromFirst = join(a.streams().since(FEED, first.id()));
+    TopicReplay fromFirst = join(a.streams().since(FEED, first.id()));
     assertTrue(fromFirst.recovered(), "nothing after 1 is lost");
     assertEquals(List.of(second), fromFirst.messages());
 
@@ -211,7 +210,7 @@ class RedisTopicStreamsTest {
         () -> join(a.streams().since(FEED, start)).messages().isEmpty(), () -> "2 aged out");
     Envelope third = join(a.streams().publish(post(3)));
     assertEquals(List.of(third), join(a.streams().since(FEED, start)).messages());
-    Replay fromSecond = join(a.streams().since(FEED, second.id()));
+    TopicReplay fromSecond = join(a.streams().since(FEED, second.id()));
     assertTrue(fromSecond.recovered(), "the epoch outlives the messages: nothing after 2 is lost");
     assertEquals(List.of(third), fromSecond.messages());
   }
@@ -226,10 +225,10 @@ class RedisTopicStreamsTest {
         b -> b.history(0, Duration.ofMinutes(5)));
     Envelope one = join(a.streams().publish(post(1)));
     Envelope two = join(a.streams().publish(post(2)));
-    assertEquals(1, one.position().orElseThrow().offset());
-    assertEquals(2, two.position().orElseThrow().offset());
+    assertEquals(1, StreamPosition.parse(one.id()).orElseThrow().offset());
+    assertEquals(2, StreamPosition.parse(two.id()).orElseThrow().offset());
     assertEquals("0", nodes.server.command("EXISTS", "realtime:stream:feed"));
-    Replay fromOne = join(a.streams().since(FEED, one.id()));
+    TopicReplay fromOne = join(a.streams().since(FEED, one.id()));
     assertFalse(fromOne.recovered());
     assertEquals(List.of(), fromOne.messages());
     assertTrue(join(a.streams().since(FEED, two.id())).recovered());
