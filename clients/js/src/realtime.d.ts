@@ -180,8 +180,11 @@ export declare class RealtimeClient {
   on(event: "message", listener: (message: Message) => void): () => void;
   on(event: "close", listener: (info: CloseInfo) => void): () => void;
   on(event: "reconnecting", listener: (info: { delay: number; attempt: number }) => void): () => void;
+  /** Connects, and reconnects until `disconnect()`; does nothing while connecting or connected. */
   connect(): void;
+  /** Closes with 1000 and stays closed (sticky); the next `connect()` calls `getToken` again. */
   disconnect(): void;
+  /** A new handle each call; `presence` is decided by the topic's first live handle. */
   subscribe(topic: string, options?: SubscribeOptions): Subscription;
   publish(topic: string, event: string, payload: unknown, options?: RequestOptions): Promise<Ack>;
   /** Any client frame your server handles; `queue: true` lets it wait for a connection like a publish. */

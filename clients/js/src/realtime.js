@@ -247,9 +247,13 @@ export class RealtimeClient {
     }
   }
 
-  /** Closes the socket with 1000 and stays disconnected until the next `connect()`. */
+  /**
+   * Closes the socket with 1000 and stays disconnected until the next `connect()`, which asks
+   * `getToken` again (the user may have changed). Subscriptions stay and resume on that connect.
+   */
   disconnect() {
     this._wanted = false;
+    this._tokenStale = true;
     this._unhookWindow();
     this._clearReconnect();
     const socket = this._socket;
@@ -279,9 +283,6 @@ export class RealtimeClient {
         seen: [], seenSet: new Set(), wire: "none", releaseTimer: undefined, lastAck: undefined,
       };
       this._topics.set(topic, state);
-    } else if (options.presence && !state.presence) {
-      state.presence = true;
-      if (state.wire !== "none") this._sendSubscribe(state); // ask again, now with presence
     }
     if (state.releaseTimer !== undefined) {
       clearTimeout(state.releaseTimer);

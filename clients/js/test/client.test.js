@@ -216,10 +216,14 @@ describe("online and visibility", () => {
     win.navigator.onLine = true;
     win.dispatchEvent(new Event("online"));
     assert.equal(await msUntilNextSocket(t), 0);
-    FakeWebSocket.last.serverClose(1006); // first failure: the attempts were not spent offline
+    FakeWebSocket.last.open();
+    FakeWebSocket.last.serverClose(1006); // attempt 0 (750 ms): none was spent offline
     win.document.visibilityState = "visible";
     win.document.dispatchEvent(new Event("visibilitychange"));
     assert.equal(await msUntilNextSocket(t), 0, "a tab becoming visible reconnects at once");
+    FakeWebSocket.last.open();
+    FakeWebSocket.last.serverClose(1006);
+    assert.equal(await msUntilNextSocket(t), 1000, "attempt 1: min + 0.5 * 2 * min");
     client.disconnect();
     win.dispatchEvent(new Event("online"));
     assert.equal(await msUntilNextSocket(t, 5000), Infinity, "disconnect() removed the hooks");
