@@ -434,11 +434,16 @@ export class RealtimeClient {
       return new RealtimeError("disconnected", "the connection failed before the handshake completed");
     }
     const httpUrl = this.url.replace(/^ws/i, "http");
+    const page = typeof globalThis.location === "object" ? globalThis.location.origin : undefined;
+    // another origin: the token goes in the query, so the request needs no CORS preflight
+    const crossOrigin = page !== undefined && new URL(httpUrl).origin !== page;
     let response;
     try {
-      response = await fetchFn(httpUrl, {
-        method: "GET", cache: "no-store", credentials: "same-origin",
-        headers: token ? { Authorization: "Bearer " + token } : {},
+      response = await fetchFn(crossOrigin && token
+        ? httpUrl + (httpUrl.includes("?") ? "&" : "?") + "token=" + encodeURIComponent(token)
+        : httpUrl, {
+        method: "GET", cache: "no-store", credentials: "omit",
+        headers: token && !crossOrigin ? { Authorization: "Bearer " + token } : {},
       });
     } catch (e) {
       return new RealtimeError("disconnected", "the server is unreachable: " + errorText(e), { cause: e });

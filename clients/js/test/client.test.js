@@ -349,6 +349,21 @@ describe("refused handshakes are explained", () => {
     assert.ok(waited >= 7000, "got " + waited);
   });
 
+  test("from a page on another origin it asks with ?token= and no header (no CORS preflight)", async (t) => {
+    globalThis.location = { origin: "https://app.example", protocol: "https:", host: "app.example" };
+    t.after(() => { delete globalThis.location; });
+    const fetch = fakeFetch(401, { error: "unauthorized", message: "expired" });
+    const { client, tokens } = setup(t, { fetch });
+    client.connect();
+    await flush();
+    FakeWebSocket.last.refuse();
+    await flush();
+    assert.equal(fetch.calls[0].url, "http://server.test/ws?token=" + encodeURIComponent(tokens[0]));
+    assert.deepEqual(fetch.calls[0].init.headers, {});
+    const samePage = new RealtimeClient("/ws", { WebSocket: FakeWebSocket, window: undefined });
+    assert.equal(samePage.url, "wss://app.example/ws", "a path resolves against the page");
+  });
+
   test("429 and a server that is down are told apart", async (t) => {
     const { client, errors } = setup(t, { fetch: fakeFetch(429, { error: "too_many_connections", message: "16" }) });
     client.connect();

@@ -56,7 +56,12 @@ final class StaticAssets {
           request.method() + " is not allowed here; use GET").withHeader("Allow", "GET"));
     }
     // no-cache: revalidated on every load, so a page never runs a client older than its server
-    Map<String, String> headers = Map.of("ETag", asset.etag(), "Cache-Control", "no-cache");
+    Map<String, String> headers = asset.contentType().equals(HttpResponse.HTML)
+        || path.startsWith("/demo/")
+        ? Map.of("ETag", asset.etag(), "Cache-Control", "no-cache")
+        // the client is public code: any site may import it as a module (which needs CORS)
+        : Map.of("ETag", asset.etag(), "Cache-Control", "no-cache",
+            "Access-Control-Allow-Origin", "*");
     if (request.headers().all("If-None-Match").stream().anyMatch(asset.etag()::equals)) {
       return Optional.of(new HttpResponse(304, "", headers, ""));
     }

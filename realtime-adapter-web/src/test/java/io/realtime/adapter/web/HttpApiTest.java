@@ -340,6 +340,7 @@ class HttpApiTest {
       HttpResponse types = call("GET", "/realtime.d.ts", "");
       assertEquals(200, types.status());
       assertTrue(types.body().contains("export declare class RealtimeClient"));
+      assertEquals("*", js.headers().get("Access-Control-Allow-Origin"), "importable anywhere");
     }
     assertError(call("POST", "/realtime.js", ""), 405, "method_not_allowed");
   }

@@ -63,6 +63,12 @@ class WebAdapterTest {
         NamedValues.of(Map.of("token", List.of("alice"))), NamedValues.EMPTY, "", "127.0.0.1"));
     assertEquals(400, wouldPass.status(), "an upgrade would be accepted: the usual answer");
     assertTrue(wouldPass.body().contains("upgrade_required"));
+    HttpResponse crossOrigin = web.handle(new HttpRequest("GET", "/ws",
+        NamedValues.of(Map.of("token", List.of("forged"))),
+        NamedValues.headers(Map.of("Origin", List.of("https://app.example"))), "", "127.0.0.1"));
+    assertEquals(401, crossOrigin.status());
+    assertEquals("https://app.example", crossOrigin.headers().get("Access-Control-Allow-Origin"),
+        "a page on another origin can read why");
     assertEquals(0, core.stats().stats().connections(), "a probe opens nothing");
     HttpResponse tokenless = web.handle(new HttpRequest("GET", "/ws", NamedValues.EMPTY,
         NamedValues.EMPTY, "", "127.0.0.1"));
