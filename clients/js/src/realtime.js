@@ -636,7 +636,8 @@ export class RealtimeClient {
     }
   }
 
-  _sendSubscribe(state) {
+  /** @param {TopicState} state @param {string} [failedSince] a since the server could not serve */
+  _sendSubscribe(state, failedSince) {
     const since = state.lastId;
     /** @type {Record<string, unknown>} */
     const frame = { type: "subscribe", topic: state.topic };
@@ -647,13 +648,26 @@ export class RealtimeClient {
     this._request(frame, {}, false).then((ack) => {
       if (epoch !== this._epoch || this._topics.get(state.topic) !== state) return;
       state.wire = "subscribed";
-      const resumed = since !== undefined;
-      state.lastAck = { recovered: resumed && ack.recovered === true, resumed, since };
+      const resumed = since !== undefined || failedSince !== undefined;
+      state.lastAck = { recovered: since !== undefined && ack.recovered === true, resumed, since: since ?? failedSince };
       for (const sub of state.handles) sub._emitter.emit("subscribed", state.lastAck);
     }, (e) => {
       if (epoch !== this._epoch || this._topics.get(state.topic) !== state) return;
       state.wire = "none";
       if (state.handles.size === 0) return;
+      if (e.code === "history_unavailable" && since !== undefined) {
+        // the topic keeps no history: subscribe without since, and say nothing was recovered
+        state.lastId = undefined;
+        return this._sendSubscribe(state, since);
+      }
+      if ((e.code === "unavailable" || e.code === "rate_limited" || e.kind === "timeout") && this.state === "connected") {
+        // transient: try again on this connection after a jittered pause
+        const delay = backoff(1, this.options.minReconnectDelay * 2, this.options.maxReconnectDelay, () => this._random());
+        setTimeout(() => {
+          if (epoch === this._epoch && this._topics.get(state.topic) === state && state.handles.size > 0
+              && state.wire === "none") this._sendSubscribe(state, failedSince);
+        }, delay);
+      }
       let heard = false;
       for (const sub of state.handles) {
         heard = heard || sub._emitter.has("error");

@@ -172,7 +172,7 @@ describe("close codes", () => {
     assert.ok(waited < 500, "got " + waited);
   });
 
-  for (const code of [1006, 1008, 1009, 1013]) {
+  for (const code of [1000, 1006, 1008, 1009, 1013]) { // 1000 not after disconnect(): a proxy's
     test(`${code} backs off with growing, bounded delays, reset only after welcome`, async (t) => {
       await connected(t, { random: () => 0.999 });
       FakeWebSocket.last.serverClose(code);
@@ -500,6 +500,35 @@ describe("resume", () => {
       ws.receive({ type: "headline", id, topic: "news", payload: {}, ts: "t" });
     }
     assert.deepEqual(got, ["1-a", "2-a", "3-a"]);
+  });
+
+  test("a topic without history is subscribed again without since, reported as not recovered", async (t) => {
+    const { client } = await connected(t);
+    const ws = FakeWebSocket.last;
+    const sub = client.subscribe("live", { since: "9-a" });
+    const seen = [];
+    sub.on("subscribed", (s) => seen.push(s));
+    const first = ws.sentOf("subscribe")[0];
+    ws.receive({ type: "error", ref: first.ref, code: "history_unavailable", message: "no history" });
+    await flush();
+    const second = ws.sentOf("subscribe")[1];
+    assert.equal(second.since, undefined);
+    ws.receive({ type: "ack", ref: second.ref });
+    await flush();
+    assert.deepEqual(seen, [{ recovered: false, resumed: true, since: "9-a" }]);
+  });
+
+  test("a subscribe refused as unavailable (backplane down) is tried again on the same connection", async (t) => {
+    const { client } = await connected(t);
+    const ws = FakeWebSocket.last;
+    const sub = client.subscribe("news");
+    const errors = [];
+    sub.on("error", (e) => errors.push(e.code));
+    ws.receive({ type: "error", ref: ws.sentOf("subscribe")[0].ref, code: "unavailable", message: "backplane down" });
+    await flush();
+    assert.deepEqual(errors, ["unavailable"]);
+    t.mock.timers.tick(3000);
+    assert.equal(ws.sentOf("subscribe").length, 2);
   });
 
   test("since given to subscribe is sent on the first subscribe", async (t) => {

@@ -1,6 +1,7 @@
 // The client against the real server (the jar, started by the test), on both transports.
 import { test, describe, before, after, afterEach } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import WebSocket from "ws";
 import { RealtimeClient } from "../src/realtime.js";
 import { startServer, skipReason, next, sleep } from "./server.js";
@@ -30,6 +31,18 @@ for (const transport of ["jetty", "undertow"]) {
       clients.push(c);
       return c;
     }
+
+    test("GET /realtime.js and /realtime.d.ts serve this client", async () => {
+      const js = await fetch(server.base + "/realtime.js");
+      assert.equal(js.status, 200);
+      assert.equal(js.headers.get("content-type"), "text/javascript; charset=utf-8");
+      assert.ok(await js.text() === readFileSync(new URL("../src/realtime.js", import.meta.url), "utf8"),
+        "the jar serves another realtime.js than src/: rebuild it");
+      const types = await fetch(server.base + "/realtime.d.ts");
+      assert.equal(types.status, 200);
+      assert.ok(await types.text() === readFileSync(new URL("../src/realtime.d.ts", import.meta.url), "utf8"),
+        "the jar serves another realtime.d.ts than src/: rebuild it");
+    });
 
     test("connects, subscribes, receives from the API and publishes", async () => {
       const c = client();
