@@ -51,8 +51,11 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DemoBrowserTest {
-  private static final File CHROMIUM = new File("/usr/bin/chromium");
-  private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
+  // Debian's packages; the properties exist to check the skip path without uninstalling them
+  private static final File CHROMIUM =
+      new File(System.getProperty("realtime.chromium", "/usr/bin/chromium"));
+  private static final File CHROMEDRIVER =
+      new File(System.getProperty("realtime.chromedriver", "/usr/bin/chromedriver"));
   private static final Duration WAIT = Duration.ofSeconds(15);
   private static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
