@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -135,10 +137,10 @@ class DemoBrowserTest {
   void dashboardMetricsArePushedToTheRole() {
     window(first);
     click("push-metrics");
-    new WebDriverWait(driver, WAIT).until(d -> text("metric-cpu").endsWith("%"));
+    waitUntil(d -> text("metric-cpu").endsWith("%"));
     assertTrue(text("metric-rps").matches("\\d+"), text("metric-rps"));
     window(second); // same role, so it got them too
-    new WebDriverWait(driver, WAIT).until(d -> text("metric-cpu").endsWith("%"));
+    waitUntil(d -> text("metric-cpu").endsWith("%"));
     window(first);
     screenshot("2-dashboard");
     assertConsoleClean();
@@ -149,7 +151,7 @@ class DemoBrowserTest {
   void jobProgressGoesToOneConnectionOnly() {
     window(first);
     click("start-job");
-    new WebDriverWait(driver, WAIT).until(d -> text("job-status").endsWith("done"));
+    waitUntil(d -> text("job-status").endsWith("done"));
     assertEquals("100", driver.findElement(By.id("job-progress")).getDomProperty("value"));
     screenshot("3-job-progress");
     window(second);
@@ -166,17 +168,17 @@ class DemoBrowserTest {
     user.clear();
     user.sendKeys("bob");
     click("connect");
-    new WebDriverWait(driver, WAIT).until(d -> text("notify-user").equals("bob")
+    waitUntil(d -> text("notify-user").equals("bob")
         && "connected".equals(text("state")));
     window(first);
-    new WebDriverWait(driver, WAIT).until(d -> items("presence").containsAll(List.of("alice", "bob")));
+    waitUntil(d -> items("presence").containsAll(List.of("alice", "bob")));
     say("hello from alice");
     window(second);
     awaitText("chat-messages", "alice: hello from alice");
 
     window(first);
     click("disconnect");
-    new WebDriverWait(driver, WAIT).until(d -> "disconnected".equals(text("state")));
+    waitUntil(d -> "disconnected".equals(text("state")));
     window(second);
     say("sent while alice was away");
     awaitText("chat-messages", "bob: sent while alice was away");
@@ -184,7 +186,7 @@ class DemoBrowserTest {
     assertTrue(!text("chat-messages").contains("while alice was away"));
     click("connect");
     awaitText("chat-messages", "bob: sent while alice was away");
-    new WebDriverWait(driver, WAIT).until(d -> text("recovery").contains("recovered: true")
+    waitUntil(d -> text("recovery").contains("recovered: true")
         && text("recovery").contains("1 replayed"));
     assertEquals(1, driver.findElements(By.cssSelector("#chat-messages li.replayed")).size());
     screenshot("4-chat-recovery");
@@ -201,8 +203,15 @@ class DemoBrowserTest {
   }
 
   private void awaitConnected() {
-    new WebDriverWait(driver, WAIT).until(d -> "connected".equals(text("state"))
+    waitUntil(d -> "connected".equals(text("state"))
         && !"none".equals(text("connection-id")));
+  }
+
+  /** Waits for {@code condition}; a timeout names the page's state and its log. */
+  private void waitUntil(Function<WebDriver, Boolean> condition) {
+    new WebDriverWait(driver, WAIT).withMessage(() -> "page state " + text("state")
+        + ", recovery '" + text("recovery") + "', log:\n" + String.join("\n", items("log")))
+        .until(condition);
   }
 
   private void window(String handle) {
@@ -231,7 +240,7 @@ class DemoBrowserTest {
   }
 
   private void awaitText(String listId, String expected) {
-    new WebDriverWait(driver, WAIT).until(d -> items(listId).stream()
+    waitUntil(d -> items(listId).stream()
         .anyMatch(t -> t.contains(expected)));
   }
 
