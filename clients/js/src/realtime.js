@@ -235,6 +235,10 @@ export class RealtimeClient {
 
   /** Starts connecting (and keeps reconnecting) until `disconnect()`. Does nothing if already on. */
   connect() {
+    const WebSocketClass = this.options.WebSocket ?? globalThis.WebSocket;
+    if (typeof WebSocketClass !== "function") {
+      throw new TypeError("no WebSocket class here: pass options.WebSocket (in Node, the ws package)");
+    }
     this._wanted = true;
     this._hookWindow();
     if (this.state === "disconnected") {
@@ -356,9 +360,6 @@ export class RealtimeClient {
   /** @param {string | undefined} token */
   _dial(token) {
     const WebSocketClass = this.options.WebSocket ?? globalThis.WebSocket;
-    if (typeof WebSocketClass !== "function") {
-      throw new TypeError("no WebSocket class: pass options.WebSocket (e.g. the ws package)");
-    }
     const protocols = token ? [SUBPROTOCOL, "bearer." + token] : [SUBPROTOCOL];
     let socket;
     try {
@@ -391,7 +392,8 @@ export class RealtimeClient {
       // a browser sees only 1006 for a refused upgrade: ask the server why, over plain HTTP
       const after = this._epoch;
       this._setState("connecting");
-      this._explainRefusal(token).then((refusal) => {
+      this._explainRefusal(token).catch((e) => new RealtimeError("disconnected",
+        "the connection failed before the handshake completed", { cause: e })).then((refusal) => {
         if (after !== this._epoch || !this._wanted) return; // connect() or disconnect() since
         this._emitter.emit("close", { code, reason, refusal });
         this._report(refusal);

@@ -74,6 +74,14 @@ describe("connecting", () => {
     assert.equal(FakeWebSocket.all.length, 1);
   });
 
+  test("connect() without any WebSocket class says so at once", (t) => {
+    const { client } = setup(t, { WebSocket: undefined });
+    const saved = globalThis.WebSocket;
+    delete globalThis.WebSocket; // Node 20 without --experimental-websocket
+    t.after(() => { if (saved) globalThis.WebSocket = saved; });
+    assert.throws(() => client.connect(), /pass options.WebSocket/);
+  });
+
   test("every on() returns a function that removes that listener", async (t) => {
     const { client } = setup(t);
     const seen = [];

@@ -37,7 +37,8 @@ final class HandshakeProbe {
     // readable by a page on another origin: it only tells the caller about its own token
     String origin = request.headers().first("Origin").orElse("");
     return Optional.of(origin.isEmpty() ? answer
-        : answer.withHeader("Access-Control-Allow-Origin", origin).withHeader("Vary", "Origin"));
+        : answer.withHeader("Access-Control-Allow-Origin", origin).withHeader("Vary", "Origin")
+            .withHeader("Access-Control-Expose-Headers", "Retry-After"));
   }
 
   private static boolean presentsToken(HttpRequest request) {
