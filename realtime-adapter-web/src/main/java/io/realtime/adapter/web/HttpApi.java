@@ -16,10 +16,6 @@ import io.realtime.port.in.PublishMessageUseCase.PublishRequest;
 import io.realtime.port.in.PublishMessageUseCase.PublishResult;
 import io.realtime.port.in.QueryStatsUseCase;
 import io.realtime.port.out.TokenCheck;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -38,7 +34,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Every plain HTTP route of PROTOCOL.md sections 5 to 7, for both transports: the server API
  * under {@code /api/v1}, {@code /health}, {@code /metrics}, the answer to a {@code /ws} request
- * without an upgrade, and in dev mode the demo page at {@code /} and {@code POST /dev/token}.
+ * without an upgrade, the JavaScript client ({@link StaticAssets}), and in dev mode the demo app
+ * at {@code /} and {@code POST /dev/token}.
  *
  * <p>API calls need {@code Authorization: Bearer} with the API key (compared in constant time)
  * or a JWT carrying {@code realtime:admin}; in dev mode any token that verifies will do.
@@ -73,7 +70,7 @@ public final class HttpApi {
   private final IdempotencyCache idempotency;
   private final JsonFactory json;
   private final byte[] apiKeyDigest;
-  private final String demoPage;
+  private final StaticAssets assets;
 
   /**
    * @param metrics Prometheus text for {@code /metrics}
@@ -91,7 +88,7 @@ public final class HttpApi {
     this.idempotency = new IdempotencyCache(IDEMPOTENCY_WINDOW, IDEMPOTENCY_ENTRIES, clock);
     this.json = JsonFields.factory(settings.maxRequestBytes());
     this.apiKeyDigest = settings.apiKey().isEmpty() ? null : sha256(settings.apiKey());
-    this.demoPage = settings.devMode() ? resource("demo.html") : "";
+    this.assets = StaticAssets.load(settings.devMode());
   }
 
   /** Answers one request; never throws. */
@@ -116,6 +113,10 @@ public final class HttpApi {
     if (path.length() > 1 && path.endsWith("/")) {
       path = path.substring(0, path.length() - 1);
     }
+    Optional<HttpResponse> asset = assets.answer(r, path);
+    if (asset.isPresent()) {
+      return asset.get();
+    }
     switch (path) {
       case "/health":
         return only(r, "GET", () -> health());
@@ -128,8 +129,6 @@ public final class HttpApi {
         return only(r, "POST", () -> authorized(r, caller -> publish(r, caller)));
       case "/api/v1/stats":
         return only(r, "GET", () -> authorized(r, caller -> stats()));
-      case "/":
-        return settings.devMode() ? only(r, "GET", () -> demo()) : notFound();
       case "/dev/token":
         return settings.devMode() ? only(r, "POST", () -> devToken(r)) : notFound();
       default:
@@ -299,11 +298,6 @@ public final class HttpApi {
   }
 
 
-  private HttpResponse demo() {
-    return new HttpResponse(200, HttpResponse.HTML, Map.of("Cache-Control", "no-store"),
-        demoPage);
-  }
-
   private HttpResponse devToken(HttpRequest r) {
     JsonFields body = JsonFields.read(json, r.body(), DEV_TOKEN_FIELDS);
     if (!body.ok()) {
@@ -390,19 +384,6 @@ public final class HttpApi {
       return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JVM has SHA-256", e);
-    }
-  }
-
-  private static String resource(String name) {
-    try (InputStream in = HttpApi.class.getResourceAsStream(name)) {
-      if (in == null) {
-        throw new IllegalStateException("missing resource " + name);
-      }
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      in.transferTo(out);
-      return out.toString(StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

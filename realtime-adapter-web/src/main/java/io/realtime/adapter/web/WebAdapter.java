@@ -37,6 +37,7 @@ public final class WebAdapter {
   private final RealtimeUseCases core;
   private final HandshakePolicy handshake;
   private final HttpApi http;
+  private final HandshakeProbe probe;
   private final AtomicInteger openSockets = new AtomicInteger();
   private final CompletableFuture<Void> allClosed = new CompletableFuture<>();
   private volatile boolean draining;
@@ -47,6 +48,7 @@ public final class WebAdapter {
     this.handshake = new HandshakePolicy(b.settings, b.core.authenticate(), b.core.stats(),
         b.core.drain());
     this.http = new HttpApi(b.settings, b.core, b.metrics, b.devTokens, b.clock);
+    this.probe = new HandshakeProbe(handshake);
     if (settings.devMode()) {
       log.warn("dev.mode_enabled demoPage=/ tokenEndpoint=/dev/token apiAcceptsAnyValidToken=true"
           + " warning=\"anyone who reaches this server can mint tokens: never expose dev mode\"");
@@ -66,9 +68,12 @@ public final class WebAdapter {
     return handshake.decide(request);
   }
 
-  /** Answers a plain HTTP request; see {@link HttpApi}. Never throws. */
+  /**
+   * Answers a plain HTTP request; see {@link HttpApi}, and {@link HandshakeProbe} for a plain
+   * {@code GET /ws} with a token. Never throws.
+   */
   public HttpResponse handle(HttpRequest request) {
-    return http.handle(request);
+    return probe.refusal(request).orElseGet(() -> http.handle(request));
   }
 
   /**

@@ -290,6 +290,7 @@ class HttpApiTest {
   @Test
   void devRoutesDoNotExistOutsideDevMode() {
     assertError(call("GET", "/", ""), 404, "not_found");
+    assertError(call("GET", "/demo/app.js", ""), 404, "not_found");
     assertError(call("POST", "/dev/token", "{\"sub\":\"alice\"}"), 404, "not_found");
   }
 
@@ -304,7 +305,10 @@ class HttpApiTest {
     HttpResponse page = call("GET", "/", "");
     assertEquals(200, page.status());
     assertEquals(HttpResponse.HTML, page.contentType());
-    assertTrue(page.body().contains("bearer."), "the demo connects with the subprotocol token");
+    assertTrue(page.body().contains("/demo/app.js"), "the demo app is a module on the client");
+    HttpResponse app = call("GET", "/demo/app.js", "");
+    assertEquals(200, app.status());
+    assertTrue(app.body().contains("from \"/realtime.js\""), "the app imports the served client");
     HttpResponse token = call("POST", "/dev/token",
         "{\"sub\":\"alice\",\"roles\":[\"admin\"],\"ttlSeconds\":60}");
     assertEquals(200, token.status(), token.body());
@@ -315,6 +319,38 @@ class HttpApiTest {
     assertError(call("POST", "/dev/token", "{\"sub\":\"a\",\"roles\":[1]}"), 400, "bad_request");
     assertError(call("POST", "/dev/token", "{\"sub\":\"a\",\"ttlSeconds\":0}"), 400,
         "bad_request");
+  }
+
+  // --- the JavaScript client ---
+
+  @Test
+  void theClientAndItsTypesAreServedInEveryMode() {
+    for (boolean dev : new boolean[] {false, true}) {
+      settings = settings.withDevMode(dev);
+      minter = request -> "t";
+      instance = null;
+      HttpResponse js = call("GET", "/realtime.js", "");
+      assertEquals(200, js.status(), js.body());
+      assertEquals("text/javascript; charset=utf-8", js.contentType());
+      assertTrue(js.body().contains("export class RealtimeClient"), "the client itself");
+      HttpResponse types = call("GET", "/realtime.d.ts", "");
+      assertEquals(200, types.status());
+      assertTrue(types.body().contains("export declare class RealtimeClient"));
+      assertEquals("*", js.headers().get("Access-Control-Allow-Origin"), "importable anywhere");
+    }
+    assertError(call("POST", "/realtime.js", ""), 405, "method_not_allowed");
+  }
+
+  @Test
+  void theClientIsRevalidatedByItsETag() {
+    HttpResponse first = call("GET", "/realtime.js", "");
+    String etag = first.headers().get("ETag");
+    assertTrue(etag != null && etag.startsWith("\""), String.valueOf(etag));
+    assertEquals("no-cache", first.headers().get("Cache-Control"));
+    HttpResponse again = call("GET", "/realtime.js", "", "If-None-Match", etag);
+    assertEquals(304, again.status());
+    assertEquals("", again.body());
+    assertEquals(200, call("GET", "/realtime.js", "", "If-None-Match", "\"other\"").status());
   }
 
   @Test

@@ -53,6 +53,29 @@ class WebAdapterTest {
   }
 
   @Test
+  void aPlainGetOfTheSocketPathWithATokenExplainsTheRefusal() {
+    HttpResponse refused = web.handle(new HttpRequest("GET", "/ws", NamedValues.EMPTY,
+        NamedValues.headers(Map.of("Authorization", List.of("Bearer forged"))), "", "127.0.0.1"));
+    assertEquals(401, refused.status(), refused.body());
+    assertTrue(refused.body().startsWith("{\"error\":\"unauthorized\""), refused.body());
+    assertTrue(refused.headers().containsKey("WWW-Authenticate"));
+    HttpResponse wouldPass = web.handle(new HttpRequest("GET", "/ws",
+        NamedValues.of(Map.of("token", List.of("alice"))), NamedValues.EMPTY, "", "127.0.0.1"));
+    assertEquals(400, wouldPass.status(), "an upgrade would be accepted: the usual answer");
+    assertTrue(wouldPass.body().contains("upgrade_required"));
+    HttpResponse crossOrigin = web.handle(new HttpRequest("GET", "/ws",
+        NamedValues.of(Map.of("token", List.of("forged"))),
+        NamedValues.headers(Map.of("Origin", List.of("https://app.example"))), "", "127.0.0.1"));
+    assertEquals(401, crossOrigin.status());
+    assertEquals("https://app.example", crossOrigin.headers().get("Access-Control-Allow-Origin"),
+        "a page on another origin can read why");
+    assertEquals(0, core.stats().stats().connections(), "a probe opens nothing");
+    HttpResponse tokenless = web.handle(new HttpRequest("GET", "/ws", NamedValues.EMPTY,
+        NamedValues.EMPTY, "", "127.0.0.1"));
+    assertTrue(tokenless.body().contains("upgrade_required"));
+  }
+
+  @Test
   void closeForgetsTheConnectionOnce() {
     RecordingSink sink = RecordingSink.inline();
     WebSocketBridge bridge = web.connect(accept(), sink);
