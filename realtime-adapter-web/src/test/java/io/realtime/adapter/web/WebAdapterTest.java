@@ -93,10 +93,11 @@ class WebAdapterTest {
   }
 
   @Test
-  void drainClosesWith1001AndWaitsForTheSockets() {
+  void drainClosesWith1001AndWaitsForTheSockets() throws InterruptedException {
     RecordingSink sink = RecordingSink.inline();
     WebSocketBridge bridge = web.connect(accept(), sink);
     web.drain();
+    assertTrue(sink.awaitClosed(Duration.ofSeconds(10)), "closed once the client was quiet");
     assertEquals(1001, sink.closeCode);
     assertFalse(web.awaitSocketsClosed(Duration.ofMillis(50)), "the socket has not closed yet");
     bridge.onClose(1001, "server shutting down");
