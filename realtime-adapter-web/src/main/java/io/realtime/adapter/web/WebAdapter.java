@@ -50,7 +50,7 @@ public final class WebAdapter {
         b.ticker);
     this.http = new HttpApi(b.settings, b.core, b.metrics, b.devTokens, b.clock);
     if (settings.devMode()) {
-      log.warn("dev.mode_enabled demoPage=/ tokenEndpoint=/dev/token apiAcceptsAnyValidToken=true"
+      log.warn("dev.mode_enabled demoPage=/ tokenEndpoint=/dev/token apiNeeds=realtime:admin"
           + " warning=\"anyone who reaches this server can mint tokens: never expose dev mode\"");
     }
   }
