@@ -32,9 +32,16 @@ final class Linger {
 
   private final long quietNanos;
   private final long maxNanos;
+  private final LongSupplier ticker;
   private final ScheduledThreadPoolExecutor timer;
 
   Linger(Duration quiet, Duration max) {
+    this(quiet, max, System::nanoTime);
+  }
+
+  /** @param ticker monotonic nanoseconds the quiet and the bound are measured on */
+  Linger(Duration quiet, Duration max, LongSupplier ticker) {
+    this.ticker = ticker;
     this.quietNanos = quiet.toNanos();
     this.maxNanos = max.toNanos();
     if (maxNanos <= 0) {
@@ -50,26 +57,33 @@ final class Linger {
   }
 
   /**
-   * Runs {@code close} once the client has been quiet for {@link #QUIET} by
-   * {@code lastInboundNanos} (a {@link System#nanoTime} reading), or {@link #MAX} from now.
+   * Runs {@code close} once the client has been quiet for the quiet time by
+   * {@code lastInboundNanos} (a reading of {@link #now}), or the bound from now.
    */
   void close(LongSupplier lastInboundNanos, Runnable close) {
     if (timer == null) {
       close.run();
       return;
     }
-    long deadline = System.nanoTime() + maxNanos;
+    long deadline = ticker.getAsLong() + maxNanos;
     check(lastInboundNanos, close, deadline);
   }
 
+  /** The reading inbound activity is marked with. */
+  long now() {
+    return ticker.getAsLong();
+  }
+
   private void check(LongSupplier lastInboundNanos, Runnable close, long deadline) {
-    long now = System.nanoTime();
+    long now = ticker.getAsLong();
     long quietFor = now - lastInboundNanos.getAsLong();
     if (quietFor >= quietNanos || now - deadline >= 0) {
       close.run();
       return;
     }
-    long wait = Math.min(quietNanos - quietFor, deadline - now);
+    // never less than a millisecond: a ticker that stands still must not make a busy loop
+    long wait = Math.max(TimeUnit.MILLISECONDS.toNanos(1),
+        Math.min(quietNanos - quietFor, deadline - now));
     try {
       timer.schedule(() -> check(lastInboundNanos, close, deadline), wait, TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) { // the server is stopping: close now

@@ -49,7 +49,7 @@ public final class OutboundQueue implements ClientChannel {
   private final InFlight inFlight = new InFlight();
   private final Linger linger;
   private volatile boolean corked;
-  private volatile long lastInboundNanos = System.nanoTime();
+  private volatile long lastInboundNanos;
 
   /** @param capacity frames that may wait behind the one being written (REALTIME_SEND_QUEUE) */
   public OutboundQueue(FrameSink sink, int capacity) {
@@ -59,6 +59,7 @@ public final class OutboundQueue implements ClientChannel {
   OutboundQueue(FrameSink sink, int capacity, Linger linger) {
     this.sink = Objects.requireNonNull(sink, "sink");
     this.linger = Objects.requireNonNull(linger, "linger");
+    this.lastInboundNanos = linger.now();
     if (capacity < 1) {
       throw new IllegalArgumentException("capacity must be >= 1");
     }
@@ -78,7 +79,7 @@ public final class OutboundQueue implements ClientChannel {
 
   /** The client sent something (a frame, a pong): a lingering close waits for quiet. */
   public void inbound() {
-    lastInboundNanos = System.nanoTime();
+    lastInboundNanos = linger.now();
   }
 
   /** Starts writing what was offered while corked, in order; later calls do nothing. */
