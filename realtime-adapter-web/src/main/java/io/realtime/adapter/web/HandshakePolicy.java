@@ -120,7 +120,8 @@ public final class HandshakePolicy {
     Principal principal = ((TokenCheck.Valid) check).principal();
     String subprotocol = offersSubprotocol(request) ? SUBPROTOCOL : "";
     Map<String, String> metadata = metadata(request, origin, credential);
-    ConnectionBudget.Attempt place = budget.reserve(principal.user()); // last: nothing may fail after
+    // the reservation comes last: nothing may fail between it and the accept that carries it
+    ConnectionBudget.Attempt place = budget.reserve(principal.user());
     switch (place.verdict()) {
       case NODE_FULL:
         return nodeFull();

@@ -238,7 +238,8 @@ class HandshakePolicyTest {
     assertEquals("overloaded", r.error());
     assertTrue(r.message().contains("upgrade rate"), r.message());
     int retry = Integer.parseInt(r.headers().get("Retry-After"));
-    assertTrue(retry >= 2 && retry <= 4, "Retry-After " + retry + " (burst 3 at 2/s refills in 2 s)");
+    assertTrue(retry >= 2 && retry <= 4,
+        "Retry-After " + retry + " (burst 3 at 2/s refills in 2 s)");
     assertEquals(checked, core.authentications.get(), "a paced upgrade costs no token check");
     nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(500)); // one token back
     accepted(bearer("bob-token"), Map.of());

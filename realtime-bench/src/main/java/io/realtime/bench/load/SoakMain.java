@@ -89,11 +89,13 @@ public final class SoakMain {
     if (!"127.0.0.1".equals(base.getHost()) && !"localhost".equals(base.getHost())) {
       throw new IllegalArgumentException("loopback servers only: " + base);
     }
-    int connections = Math.min(20_000, Integer.parseInt(flags.getOrDefault("connections", "1000")));
+    int connections = Math.min(20_000,
+        Integer.parseInt(flags.getOrDefault("connections", "1000")));
     double rate = Math.min(2000, Double.parseDouble(flags.getOrDefault("rate", "20")));
     Duration duration = Duration.ofSeconds(Math.min(3600,
         Long.parseLong(flags.getOrDefault("seconds", "600"))));
-    Duration sampleEvery = Duration.ofSeconds(Long.parseLong(flags.getOrDefault("sample-seconds", "30")));
+    Duration sampleEvery = Duration.ofSeconds(
+        Long.parseLong(flags.getOrDefault("sample-seconds", "30")));
     SoakMain soak = new SoakMain(base, flags.get("api-key"), flags.get("secret"),
         Long.parseLong(flags.getOrDefault("server-pid", "0")));
     Duration settle = Duration.ofSeconds(Math.min(600,
