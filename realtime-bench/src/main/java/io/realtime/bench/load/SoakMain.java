@@ -280,6 +280,9 @@ public final class SoakMain {
             c.closed.complete(-2);
           } else {
             c.ws = ws;
+            if (c.closingNanos != 0) { // churned again before its upgrade completed
+              c.closeNormally();
+            }
           }
         });
   }
