@@ -7,11 +7,15 @@ import io.realtime.app.config.RealtimeConfig;
 import io.realtime.app.wiring.DaggerJettyComponent;
 import io.realtime.app.wiring.DaggerUndertowComponent;
 import io.realtime.app.wiring.ServerComponent;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.net.BindException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -40,7 +44,16 @@ public final class Main {
   /** Starts the server and returns 0 once it runs, or an exit status when it cannot start. */
   static int run(Map<String, String> env, String[] args, PrintStream out, PrintStream err) {
     if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
-      out.print("realtime: a WebSocket messaging server\n\n" + ConfigParser.usage());
+      out.print("realtime " + version() + ": a WebSocket messaging server\n\n"
+          + "Usage: java -jar realtime.jar [--flag=value...] [--help] [--version]\n\n"
+          + ConfigParser.usage()
+          + "\nDev mode: with no JWT key configured the server mints tokens at POST /dev/token"
+          + " and\nlistens on " + ConfigParser.DEV_HOST + " unless REALTIME_HOST (--host) is"
+          + " given; its API still needs\nthe permission realtime:admin.\n");
+      return 0;
+    }
+    if (Arrays.asList(args).contains("--version")) {
+      out.println("realtime " + version());
       return 0;
     }
     RealtimeConfig config;
@@ -55,12 +68,41 @@ public final class Main {
     try {
       running = start(config);
     } catch (RuntimeException e) {
+      if (rootCause(e) instanceof BindException) { // a newcomer's mistake: one line, no trace
+        err.println("realtime: cannot listen on " + config.settings().host() + ":"
+            + config.settings().port() + ": the address is in use; set REALTIME_PORT (--port)"
+            + " to a free port, or stop what holds it");
+        return CONFIG_ERROR;
+      }
       err.println("realtime: cannot start: " + e.getMessage());
       log.error("server.start_failed error={}", e.toString(), e);
       return 1;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(running::stop, "realtime-shutdown"));
     return 0;
+  }
+
+  /** This build's version, from the jar (a Maven-filtered resource); "unknown" if absent. */
+  static String version() {
+    try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+      if (in == null) {
+        return "unknown";
+      }
+      Properties p = new Properties();
+      p.load(in);
+      String v = p.getProperty("version", "unknown");
+      return v.startsWith("${") ? "unknown" : v;
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  private static Throwable rootCause(Throwable e) {
+    Throwable cause = e;
+    for (int i = 0; i < 16 && cause.getCause() != null && cause.getCause() != cause; i++) {
+      cause = cause.getCause();
+    }
+    return cause;
   }
 
   /** Builds the graph of the configured transport and starts it. */

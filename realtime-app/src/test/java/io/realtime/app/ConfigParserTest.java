@@ -21,9 +21,11 @@ class ConfigParserTest {
   void defaultsAreTheProtocolsEmbeddedDefaults() {
     RealtimeConfig c = ConfigParser.parse(Map.of(), new String[0]);
     assertEquals(Transport.JETTY, c.transport());
-    assertEquals("0.0.0.0", c.settings().host());
+    assertEquals("127.0.0.1", c.settings().host(), "dev mode listens on loopback");
     assertEquals(8080, c.settings().port());
     assertTrue(c.devMode());
+    assertEquals(500, c.settings().upgradeRate());
+    assertEquals(1000, c.settings().upgradeBurst());
     assertEquals(Duration.ofSeconds(5), c.settings().clockSkew());
     assertEquals(16, c.settings().maxConnectionsPerUser());
     assertEquals(100_000, c.settings().maxConnections());
@@ -36,6 +38,28 @@ class ConfigParserTest {
     assertEquals(1024, c.settings().sendQueue());
     assertEquals(Duration.ofSeconds(30), c.settings().heartbeat());
     assertEquals(Set.of(), c.settings().allowedOrigins());
+  }
+
+  @Test
+  void devModeListensOnLoopbackUnlessAHostIsGivenAndJwtModeOnEveryInterface() {
+    assertEquals("127.0.0.1", ConfigParser.parse(Map.of(), new String[0]).settings().host());
+    assertEquals("0.0.0.0", ConfigParser.parse(Map.of("REALTIME_HOST", "0.0.0.0"),
+        new String[0]).settings().host());
+    assertEquals("0.0.0.0", ConfigParser.parse(Map.of("REALTIME_JWT_SECRET", SECRET),
+        new String[0]).settings().host());
+    assertEquals("10.0.0.5", ConfigParser.parse(Map.of("REALTIME_JWT_SECRET", SECRET),
+        new String[] {"--host=10.0.0.5"}).settings().host());
+  }
+
+  @Test
+  void upgradeRateAndBurstAreConfigurable() {
+    RealtimeConfig c = ConfigParser.parse(Map.of("REALTIME_UPGRADE_RATE", "20"),
+        new String[] {"--upgrade-burst=40"});
+    assertEquals(20, c.settings().upgradeRate());
+    assertEquals(40, c.settings().upgradeBurst());
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ConfigParser.parse(Map.of("REALTIME_UPGRADE_RATE", "0"), new String[0]));
+    assertTrue(e.getMessage().contains("REALTIME_UPGRADE_RATE (--upgrade-rate)"), e.getMessage());
   }
 
   @Test

@@ -13,6 +13,8 @@ import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -63,6 +65,80 @@ class MainTest {
         "REALTIME_SEND_QUEUE", "REALTIME_HEARTBEAT_SECONDS", "REALTIME_BACKPLANE")) {
       assertTrue(text.contains(v), v);
     }
+  }
+
+  @Test
+  void helpSaysWhereDevModeListensAndThatRedisIsNotAvailableYet() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Main.run(Map.of(), new String[] {"--help"}, new PrintStream(out),
+        new PrintStream(new ByteArrayOutputStream()));
+    String text = out.toString(StandardCharsets.UTF_8);
+    assertTrue(text.contains("127.0.0.1"), text);
+    assertTrue(text.contains("realtime:admin"), text);
+    assertTrue(text.contains("REALTIME_UPGRADE_RATE") && text.contains("REALTIME_UPGRADE_BURST"),
+        text);
+    String backplane = text.lines().filter(l -> l.contains("REALTIME_BACKPLANE")).findFirst()
+        .orElseThrow();
+    assertTrue(backplane.contains("redis is not available yet"), backplane);
+  }
+
+  @Test
+  void versionPrintsTheBuildsVersionAndExitsZero() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    assertEquals(0, Main.run(Map.of(), new String[] {"--version"}, new PrintStream(out),
+        new PrintStream(new ByteArrayOutputStream())));
+    String text = out.toString(StandardCharsets.UTF_8).strip();
+    assertTrue(text.matches("realtime \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?"), text);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void aPortInUseIsOneLineNamingThePortAndTheVariableWithExitStatus2(Transport transport)
+      throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      int status = Main.run(Map.of("REALTIME_JWT_SECRET", SECRET),
+          new String[] {"--host=127.0.0.1", "--port=" + taken.getLocalPort(),
+              "--transport=" + transport.name().toLowerCase(Locale.ROOT)},
+          new PrintStream(new ByteArrayOutputStream()), new PrintStream(err));
+      assertEquals(Main.CONFIG_ERROR, status);
+      List<String> lines = err.toString(StandardCharsets.UTF_8).lines().toList();
+      assertEquals(1, lines.size(), "one line: " + lines);
+      assertTrue(lines.get(0).contains(":" + taken.getLocalPort()), lines.get(0));
+      assertTrue(lines.get(0).contains("REALTIME_PORT (--port)"), lines.get(0));
+    }
+  }
+
+  @Test
+  void devModeListensOnLoopbackAndItsApiNeedsTheAdminPermission() throws Exception {
+    var config = ConfigParser.parse(Map.of(), new String[] {"--port=0"});
+    assertEquals("127.0.0.1", config.settings().host());
+    try (Main.Running running = Main.start(config)) {
+      String base = "http://127.0.0.1:" + running.port();
+      String eve = mint(base, "{\"sub\":\"eve\"}");
+      String message = "{\"target\":{\"kind\":\"broadcast\"},\"type\":\"n\",\"payload\":{}}";
+      assertEquals(401, post(base + "/api/v1/messages", eve, message).statusCode());
+      String admin = mint(base, "{\"sub\":\"ops\",\"permissions\":[\"realtime:admin\"]}");
+      HttpResponse<String> ok = post(base + "/api/v1/messages", admin, message);
+      assertEquals(202, ok.statusCode(), ok.body());
+    }
+  }
+
+  private String mint(String base, String body) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/dev/token"))
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+    Matcher m = Pattern.compile("\"token\":\"([^\"]+)\"").matcher(r.body());
+    assertTrue(m.find(), r.body());
+    return m.group(1);
+  }
+
+  private HttpResponse<String> post(String uri, String token, String body) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(uri))
+        .header("Authorization", "Bearer " + token)
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @ParameterizedTest

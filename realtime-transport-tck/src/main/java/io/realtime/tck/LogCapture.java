@@ -26,6 +26,17 @@ public final class LogCapture implements AutoCloseable {
     return appender.list.size();
   }
 
+  /** Events whose formatted message contains {@code fragment}, such as an event name. */
+  public int count(String fragment) {
+    int n = 0;
+    for (ILoggingEvent e : new ArrayList<>(appender.list)) {
+      if (e.getFormattedMessage() != null && e.getFormattedMessage().contains(fragment)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
   /** Fails naming the first event whose text (message, throwables) holds {@code secret}. */
   public void assertNoneContains(String secret) {
     for (ILoggingEvent e : new ArrayList<>(appender.list)) {

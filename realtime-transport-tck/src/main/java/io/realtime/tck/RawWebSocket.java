@@ -1,5 +1,6 @@
 package io.realtime.tck;
 
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -119,6 +120,20 @@ public final class RawWebSocket implements AutoCloseable {
 
   public void sendText(String text) {
     sendFrame(Frame.TEXT, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Sends every text frame in one write, so the server reads them as one burst. */
+  public void sendTexts(List<String> texts) {
+    try {
+      ByteArrayOutputStream burst = new ByteArrayOutputStream();
+      for (String text : texts) {
+        RawHttp.writeFrame(burst, Frame.TEXT, text.getBytes(StandardCharsets.UTF_8));
+      }
+      socket.getOutputStream().write(burst.toByteArray());
+      socket.getOutputStream().flush();
+    } catch (IOException e) {
+      throw new AssertionError("sending failed", e);
+    }
   }
 
   /** Sends a close frame with {@code code}, starting or answering the close handshake. */

@@ -41,14 +41,19 @@ public final class RunningServer implements AutoCloseable {
   /** Builds core and web adapter from {@code spec}, hands them to the transport, starts it. */
   public static RunningServer start(ServerSpec spec,
       Function<WebAdapter, RealtimeServer> transport) {
-    Clock clock = Clock.systemUTC();
+    Clock clock = spec.time() instanceof ManualTime manual ? manual : Clock.systemUTC();
     TestTokens tokens = new TestTokens(
         "kit-secret-kit-secret-kit-secret-32".getBytes(StandardCharsets.UTF_8), clock,
         spec.tokenSkew());
     CountingEvents events = new CountingEvents();
-    RealtimeCore core = RealtimeCore.builder(tokens).codec(new JacksonFrameCodec(spec.settings().maxFrameBytes()))
+    RealtimeCore.Builder builder = RealtimeCore.builder(tokens)
+        .codec(new JacksonFrameCodec(spec.settings().maxFrameBytes()))
         .settings(spec.settings())
-        .clock(clock)
+        .clock(clock);
+    if (spec.time() instanceof ManualTime manual) {
+      builder.ticker(manual::nanos).scheduler(manual.scheduler());
+    }
+    RealtimeCore core = builder
         .events(events)
         .handler(ECHO_TYPE, (sender, type, frame) -> HandlerResult.ack())
         .handler(REFUSE_TYPE, (sender, type, frame) -> HandlerResult.reject("nope", "refused"))
@@ -60,10 +65,14 @@ public final class RunningServer implements AutoCloseable {
           .topics(request.topics().toArray(String[]::new));
       return b.sign();
     };
-    WebAdapter web = WebAdapter.builder(spec.settings(), core)
+    WebAdapter.Builder webBuilder = WebAdapter.builder(spec.settings(), core)
         .metrics(spec::metrics)
         .devTokens(minter)
-        .build();
+        .clock(clock);
+    if (spec.time() instanceof ManualTime manual) {
+      webBuilder.ticker(manual::nanos);
+    }
+    WebAdapter web = webBuilder.build();
     RealtimeServer server = transport.apply(web);
     try {
       server.start();

@@ -141,8 +141,9 @@ public final class JettyRealtimeServer implements RealtimeServer {
   /** Jetty's WebSocketCreator: accept with an endpoint, or write the refusal and return null. */
   private Object upgrade(ServerUpgradeRequest request, ServerUpgradeResponse response,
       Callback callback) {
+    HandshakeDecision decision = null;
     try {
-      HandshakeDecision decision = web.handshake(new HandshakeRequest(
+      decision = web.handshake(new HandshakeRequest(
           request.getHttpURI().getPath(), JettyExchange.query(request),
           JettyExchange.headers(request), JettyExchange.remoteAddress(request)));
       if (decision instanceof HandshakeDecision.Accept accept) {
@@ -156,6 +157,9 @@ public final class JettyRealtimeServer implements RealtimeServer {
       JettyExchange.write(response, ((HandshakeDecision.Refuse) decision).toResponse(), callback);
       return null;
     } catch (RuntimeException e) { // never throw into Jetty: answer in protocol terms
+      if (decision instanceof HandshakeDecision.Accept accept) {
+        web.abandon(accept);
+      }
       log.error("ws.upgrade_failed transport=jetty error={}", e.toString(), e);
       JettyExchange.write(response, HttpResponse.error(500, "internal_error",
           "the server failed on this request"), callback);

@@ -40,6 +40,7 @@ public final class JettyWebSocketEndpoint implements Session.Listener.AutoDemand
         b.onClose(1006, "closed during open");
       }
     } catch (RuntimeException e) {
+      web.abandon(accepted);
       log.error("ws.open_failed transport=jetty error={}", e.toString(), e);
       session.close(1011, "server error", Callback.NOOP);
     }
@@ -80,6 +81,8 @@ public final class JettyWebSocketEndpoint implements Session.Listener.AutoDemand
       WebSocketBridge b = bridge;
       if (b != null) {
         b.onClose(statusCode, reason);
+      } else {
+        web.abandon(accepted); // closed before it opened: its place under the caps goes back
       }
     } finally {
       callback.succeed();
@@ -91,6 +94,7 @@ public final class JettyWebSocketEndpoint implements Session.Listener.AutoDemand
     closedEarly = true;
     WebSocketBridge b = bridge;
     if (b == null) {
+      web.abandon(accepted);
       return;
     }
     if (cause instanceof CloseException close) {

@@ -2,6 +2,7 @@ package io.realtime.adapter.jwt;
 
 import static io.realtime.adapter.jwt.TestTokens.NOW;
 import static io.realtime.adapter.jwt.TestTokens.claims;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -24,6 +25,9 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -178,8 +182,11 @@ class JwksTest {
 
     server.stop();
 
-    long until = System.nanoTime() + Duration.ofMillis(500).toNanos();
-    while (System.nanoTime() < until) { // several TTLs, so several failed refreshes
+    // at least six TTLs pass between the verifications (parked, not spun): several refreshes
+    // fail against a closed port, and the cached key serves every one; a slow machine only
+    // makes the gaps longer
+    for (int i = 0; i < 10; i++) {
+      LockSupport.parkNanos(Duration.ofMillis(60).toNanos());
       assertValid(verifier.verify(token(first)));
     }
   }
@@ -232,12 +239,12 @@ class JwksTest {
     var verifier = verifier(KeySource.Jwks.of(server.url())
         .withHttpTimeout(Duration.ofMillis(200)));
 
-    long start = System.nanoTime();
-    assertRefused(AuthFailure.KEYS_UNAVAILABLE, verifier.verify(token(first)));
-    Duration took = Duration.ofNanos(System.nanoTime() - start);
-
-    // one read timeout and one retry: about 400 ms, far below Nimbus's own defaults
-    assertTrue(took.compareTo(Duration.ofSeconds(3)) < 0, "took " + took);
+    // the endpoint never answers: that verify returns at all is the timeout at work (one read
+    // timeout and one retry, about 400 ms); the bound only keeps a regression from hanging
+    CompletableFuture<TokenCheck> check = CompletableFuture.supplyAsync(
+        () -> verifier.verify(token(first)));
+    assertRefused(AuthFailure.KEYS_UNAVAILABLE,
+        assertDoesNotThrow(() -> check.get(30, TimeUnit.SECONDS), "the HTTP timeout cut it"));
   }
 
   @Test

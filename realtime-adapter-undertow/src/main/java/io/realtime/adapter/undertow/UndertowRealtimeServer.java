@@ -158,8 +158,9 @@ public final class UndertowRealtimeServer implements RealtimeServer {
       exchange.dispatch(this::gate);
       return;
     }
+    HandshakeDecision decision = null;
     try {
-      HandshakeDecision decision = web.handshake(new HandshakeRequest(
+      decision = web.handshake(new HandshakeRequest(
           UndertowExchange.rawPath(exchange), UndertowExchange.query(exchange),
           UndertowExchange.headers(exchange), UndertowExchange.remoteAddress(exchange)));
       if (decision instanceof HandshakeDecision.Accept accept) {
@@ -173,7 +174,10 @@ public final class UndertowRealtimeServer implements RealtimeServer {
         return;
       }
       UndertowExchange.write(exchange, ((HandshakeDecision.Refuse) decision).toResponse());
-    } catch (RuntimeException e) { // never throw into Undertow: answer in protocol terms
+    } catch (Exception e) { // never throw into Undertow: answer in protocol terms
+      if (decision instanceof HandshakeDecision.Accept accept) {
+        web.abandon(accept);
+      }
       log.error("ws.upgrade_failed transport=undertow error={}", e.toString(), e);
       UndertowExchange.fail(exchange);
     }

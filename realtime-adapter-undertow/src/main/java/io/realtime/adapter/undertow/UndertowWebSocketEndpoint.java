@@ -82,6 +82,9 @@ final class UndertowWebSocketEndpoint extends AbstractReceiveListener {
       }
       channel.resumeReceives(); // only now: the welcome is queued before any client frame counts
     } catch (RuntimeException e) {
+      if (bridge == null) {
+        web.abandon(accepted);
+      }
       log.error("ws.open_failed transport=undertow error={}", e.toString(), e);
       WebSockets.sendClose(1011, "server error", channel, null);
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.realtime.adapter.web.RealtimeServer;
 import io.realtime.adapter.web.WebAdapter;
+import io.realtime.tck.LogCapture;
 import io.realtime.tck.RawWebSocket;
 import io.realtime.tck.RunningServer;
 import io.realtime.tck.TransportSuite;
@@ -26,16 +27,15 @@ class UndertowRealtimeServerTest extends TransportSuite {
   @Test
   void aCloseAnsweredByThePeerEndsTheConnectionAtOnce() throws Exception {
     RunningServer s = start();
-    try (RawWebSocket c = rawClient(s, "alice")) {
-      long begin = System.nanoTime();
+    try (RawWebSocket c = rawClient(s, "alice"); LogCapture log = LogCapture.start()) {
       CompletableFuture<Boolean> stopped = s.drainAsync(Duration.ofSeconds(20));
       assertEquals(1001, c.awaitClose(5).closeCode());
       c.sendClose(1001);
-      // the drain ends when the socket is closed: well before the close timeout
-      assertTrue(stopped.get(WAIT.toMillis(), TimeUnit.MILLISECONDS), "clean drain");
-      Duration took = Duration.ofNanos(System.nanoTime() - begin);
-      assertTrue(took.compareTo(UndertowRealtimeServer.CLOSE_TIMEOUT) < 0, "took " + took);
-      assertTrue(c.endsWithin(Duration.ofSeconds(2)));
+      // the drain ends when the socket is closed by the answer, not cut by the close timeout
+      // (said by the log, not by a stopwatch: a loaded machine may take its time either way)
+      assertTrue(stopped.get(30, TimeUnit.SECONDS), "clean drain");
+      assertTrue(c.endsWithin(Duration.ofSeconds(10)));
+      assertEquals(0, log.count("ws.close_timeout"), "the answered close was not cut");
     }
   }
 
@@ -47,7 +47,7 @@ class UndertowRealtimeServerTest extends TransportSuite {
       CompletableFuture<Boolean> stopped = s.drainAsync(Duration.ofSeconds(20));
       assertEquals(1001, c.awaitClose(5).closeCode());
       // no answer: the drain still ends cleanly, once the close timeout has cut the socket
-      assertTrue(stopped.get(UndertowRealtimeServer.CLOSE_TIMEOUT.toMillis() + 5000,
+      assertTrue(stopped.get(UndertowRealtimeServer.CLOSE_TIMEOUT.toMillis() + 15_000,
           TimeUnit.MILLISECONDS), "every socket closed within the drain timeout");
       Duration took = Duration.ofNanos(System.nanoTime() - begin);
       assertTrue(took.compareTo(UndertowRealtimeServer.CLOSE_TIMEOUT) >= 0, "took " + took);

@@ -12,13 +12,22 @@ public sealed interface HandshakeDecision {
    *
    * @param subprotocol the subprotocol to answer with ({@code realtime.v1}), {@code ""} for none
    * @param metadata transport facts for the core (remote address, user agent); never tokens
+   * @param reservation the connection's place under the node's caps, held from this decision:
+   *     the transport passes the decision to {@link WebAdapter#connect} once the socket is
+   *     open, or to {@link WebAdapter#abandon} if the upgrade fails on the way
    */
-  record Accept(Principal principal, String subprotocol, Map<String, String> metadata)
-      implements HandshakeDecision {
+  record Accept(Principal principal, String subprotocol, Map<String, String> metadata,
+      Reservation reservation) implements HandshakeDecision {
     public Accept {
       Objects.requireNonNull(principal, "principal");
       Objects.requireNonNull(subprotocol, "subprotocol");
       metadata = Map.copyOf(metadata);
+      Objects.requireNonNull(reservation, "reservation");
+    }
+
+    /** An accept that holds no place in a budget (for tests and hand-made upgrades). */
+    public Accept(Principal principal, String subprotocol, Map<String, String> metadata) {
+      this(principal, subprotocol, metadata, Reservation.NONE);
     }
   }
 

@@ -4,7 +4,6 @@ import io.realtime.port.in.RealtimeSettings;
 import io.realtime.domain.Principal;
 import io.realtime.port.in.AuthenticateUseCase;
 import io.realtime.port.in.DrainConnectionsUseCase;
-import io.realtime.port.in.QueryStatsUseCase;
 import io.realtime.port.out.TokenCheck;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,16 +20,19 @@ import org.slf4j.LoggerFactory;
  * Decides every WebSocket upgrade before it happens (PROTOCOL.md section 1), identically for
  * both transports. In order: draining (503 {@code shutting_down}), {@code Origin} not on the
  * allow-list (403 {@code forbidden_origin}), the node's connection cap (503 {@code overloaded}),
- * the token (401 {@code unauthorized}, with {@code WWW-Authenticate: Bearer}), the user's
- * connection cap (429 {@code too_many_connections}). Both 503s carry a jittered
- * {@code Retry-After}.
+ * the node's upgrade rate (503 {@code overloaded}: checked before the token, so a reconnect
+ * storm is paced instead of paying a signature check per upgrade), the token (401
+ * {@code unauthorized}, with {@code WWW-Authenticate: Bearer}), then a place reserved under
+ * both caps at once (429 {@code too_many_connections} for the user's, 503 for the node's).
+ * Every 503 carries a jittered {@code Retry-After}.
  *
  * <p>The token is taken from {@code Authorization: Bearer}, else from the subprotocol list
  * ({@code realtime.v1, bearer.<jwt>}, answered with {@code realtime.v1}), else from
  * {@code ?token=}; the first present wins. Tokens are never logged.
  *
- * <p>The caps are checked against the core's counts at handshake time, so upgrades of one user
- * racing each other may overshoot the per-user cap by the number in flight.
+ * <p>The caps hold under bursts: an accepted upgrade carries a {@link Reservation} taken
+ * atomically here, which the transport releases through the {@link WebAdapter} when the socket
+ * ends or the upgrade fails; N simultaneous upgrades of one user leave exactly the cap open.
  *
  * <p>Thread-safe. May block briefly when the token verifier fetches keys.
  */
@@ -42,20 +46,38 @@ public final class HandshakePolicy {
   private static final int SHUTDOWN_RETRY_SECONDS = 2;
   private static final int OVERLOAD_RETRY_SECONDS = 5;
   private static final int MAX_USER_AGENT = 256;
+  /** How long an accepted upgrade may take to open its socket before its place lapses. */
+  static final long RESERVATION_LEASE_NANOS = TimeUnit.SECONDS.toNanos(30);
 
   private final RealtimeSettings settings;
   private final AuthenticateUseCase auth;
-  private final QueryStatsUseCase stats;
   private final DrainConnectionsUseCase drain;
   private final Origins origins;
+  private final ConnectionBudget budget;
+  private final UpgradeRate upgrades;
+  private final int rateRetrySeconds;
 
+  /**
+   * @param ticker monotonic nanoseconds for the upgrade rate and reservation leases
+   *     ({@code System::nanoTime} outside tests)
+   */
   public HandshakePolicy(RealtimeSettings settings, AuthenticateUseCase auth,
-      QueryStatsUseCase stats, DrainConnectionsUseCase drain) {
+      DrainConnectionsUseCase drain, LongSupplier ticker) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.origins = new Origins(settings.allowedOrigins());
     this.auth = Objects.requireNonNull(auth, "auth");
-    this.stats = Objects.requireNonNull(stats, "stats");
     this.drain = Objects.requireNonNull(drain, "drain");
+    this.budget = new ConnectionBudget(settings.maxConnections(),
+        settings.maxConnectionsPerUser(), ticker, RESERVATION_LEASE_NANOS);
+    this.upgrades = new UpgradeRate(settings.upgradeRate(), settings.upgradeBurst(), ticker);
+    // come back once a full burst has refilled, spread over twice that
+    this.rateRetrySeconds = (int) Math.min(60,
+        Math.max(1, Math.ceil(settings.upgradeBurst() / settings.upgradeRate())));
+  }
+
+  /** The node's connection budget, which accepted upgrades hold places in. */
+  ConnectionBudget budget() {
+    return budget;
   }
 
   /** Never throws on any request. */
@@ -79,10 +101,13 @@ public final class HandshakePolicy {
       return new HandshakeDecision.Refuse(403, "forbidden_origin",
           "origin '" + origin + "' is not allowed", Map.of());
     }
-    if (stats.stats().connections() >= settings.maxConnections()) {
+    if (budget.nodeFull()) {
+      return nodeFull();
+    }
+    if (!upgrades.tryAcquire()) {
       return new HandshakeDecision.Refuse(503, "overloaded",
-          "the server is at its connection limit; retry later",
-          Map.of("Retry-After", retryAfter(OVERLOAD_RETRY_SECONDS)));
+          "the server is at its upgrade rate; retry later",
+          Map.of("Retry-After", retryAfter(rateRetrySeconds)));
     }
     Credential credential = credential(request);
     TokenCheck check = auth.authenticate(credential.token());
@@ -93,12 +118,28 @@ public final class HandshakePolicy {
           Map.of("WWW-Authenticate", challenge));
     }
     Principal principal = ((TokenCheck.Valid) check).principal();
-    if (stats.connectionsOf(principal.user()) >= settings.maxConnectionsPerUser()) {
-      return new HandshakeDecision.Refuse(429, "too_many_connections",
-          "user already holds " + settings.maxConnectionsPerUser() + " connections", Map.of());
+    String subprotocol = offersSubprotocol(request) ? SUBPROTOCOL : "";
+    Map<String, String> metadata = metadata(request, origin, credential);
+    // the reservation comes last: nothing may fail between it and the accept that carries it
+    ConnectionBudget.Attempt place = budget.reserve(principal.user());
+    switch (place.verdict()) {
+      case NODE_FULL:
+        return nodeFull();
+      case USER_FULL:
+        return new HandshakeDecision.Refuse(429, "too_many_connections",
+            "user already holds " + settings.maxConnectionsPerUser() + " connections", Map.of());
+      case GRANTED:
+        break;
+      default:
+        throw new AssertionError(place);
     }
-    return new HandshakeDecision.Accept(principal,
-        offersSubprotocol(request) ? SUBPROTOCOL : "", metadata(request, origin, credential));
+    return new HandshakeDecision.Accept(principal, subprotocol, metadata, place.reservation());
+  }
+
+  private static HandshakeDecision.Refuse nodeFull() {
+    return new HandshakeDecision.Refuse(503, "overloaded",
+        "the server is at its connection limit; retry later",
+        Map.of("Retry-After", retryAfter(OVERLOAD_RETRY_SECONDS)));
   }
 
   /** The token and where it came from; the first place present wins. */

@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * at {@code /} and {@code POST /dev/token}.
  *
  * <p>API calls need {@code Authorization: Bearer} with the API key (compared in constant time)
- * or a JWT carrying {@code realtime:admin}; in dev mode any token that verifies will do.
+ * or a JWT carrying {@code realtime:admin}, in dev mode as in production (a dev token minted
+ * without that permission is refused: anyone may mint one).
  * Anything else is 401 (a verified token without the permission included, as the contract
  * says "no or wrong credential"). {@code DELETE /api/v1/connections/{id}} and
  * {@code POST .../subscriptions} answer 404 when no such connection is open on this node.
@@ -348,7 +349,7 @@ public final class HttpApi {
           : "neither the API key nor a valid token: " + invalid.detail());
     }
     Principal principal = ((TokenCheck.Valid) check).principal();
-    if (!settings.devMode() && !principal.hasPermission(Permissions.ADMIN)) {
+    if (!principal.hasPermission(Permissions.ADMIN)) {
       return unauthorized("the token lacks the permission '" + Permissions.ADMIN + "'");
     }
     return ok.apply("user:" + principal.user().value());

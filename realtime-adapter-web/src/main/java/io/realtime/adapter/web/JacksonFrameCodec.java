@@ -26,9 +26,11 @@ import java.util.Set;
  *
  * <p>Decoding never throws: malformed JSON, a non-object, a missing {@code type}, a missing
  * field or one of the wrong type all become {@link ClientCommand.Malformed} with
- * {@code bad_request} and a message naming the field. Nesting deeper than 32 and frames longer
- * than the configured maximum are refused the same way. A {@code publish} payload and a custom
- * frame are kept as the exact text the client sent.
+ * {@code bad_request} and a message naming the field. Nesting deeper than 32, numbers longer
+ * than 1000 digits and frames longer than the configured maximum are refused the same way.
+ * Whatever is wrong, the answer carries the frame's {@code ref} when a top-level string
+ * {@code ref} can be read before the first syntax error ({@link #ref(String)}). A
+ * {@code publish} payload and a custom frame are kept as the exact text the client sent.
  *
  * <p>Encoding splices a message's raw payload in verbatim (no re-parse); {@code ts} is ISO-8601
  * UTC with milliseconds; {@code topic} appears only on topic messages, {@code recovered} only
@@ -46,6 +48,7 @@ public final class JacksonFrameCodec implements FrameCodec {
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
   private final JsonFactory factory;
+  private final JsonFactory refFactory;
   private final int maxChars;
 
   public JacksonFrameCodec() {
@@ -59,6 +62,7 @@ public final class JacksonFrameCodec implements FrameCodec {
     }
     this.maxChars = maxChars;
     this.factory = JsonFields.factory(maxChars);
+    this.refFactory = JsonFields.lenientFactory(maxChars);
   }
 
 
@@ -68,14 +72,16 @@ public final class JacksonFrameCodec implements FrameCodec {
       return malformed("", "frame is longer than " + maxChars + " characters");
     }
     JsonFields fields = JsonFields.read(factory, text, FRAME_FIELDS);
+    if (!fields.ok()) {
+      // refused by a guard (a number too long, nesting too deep, a duplicate key) or broken
+      // after the ref: the client still learns which request failed
+      return malformed(ref(text), fields.problem());
+    }
     String ref;
     try {
       ref = fields.optionalString("ref");
-    } catch (JsonFields.BadField e) {
+    } catch (JsonFields.BadField e) { // a ref that is not a string: no ref to repeat
       return malformed("", e.getMessage());
-    }
-    if (!fields.ok()) {
-      return malformed(ref, fields.problem());
     }
     try {
       String type = fields.string("type");
@@ -100,7 +106,9 @@ public final class JacksonFrameCodec implements FrameCodec {
     if (text.length() > maxChars) {
       return "";
     }
-    try (JsonParser parser = factory.createParser(text)) {
+    // the lenient factory: a guard that refuses the frame (number length, depth, duplicate
+    // keys) must not hide the ref of the frame it refuses
+    try (JsonParser parser = refFactory.createParser(text)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         return "";
       }

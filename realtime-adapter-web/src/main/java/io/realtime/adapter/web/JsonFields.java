@@ -50,6 +50,22 @@ final class JsonFields {
   }
 
   /**
+   * A factory that reads what the guarded one refuses (long numbers, deep nesting, duplicate
+   * keys), for finding the {@code ref} of a refused frame; still bounded by {@code maxChars}.
+   */
+  static JsonFactory lenientFactory(int maxChars) {
+    return JsonFactory.builder()
+        .streamReadConstraints(StreamReadConstraints.builder()
+            .maxNestingDepth(Math.max(MAX_DEPTH, maxChars))
+            .maxDocumentLength(maxChars)
+            .maxStringLength(maxChars)
+            .maxNumberLength(maxChars)
+            .build())
+        .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+        .build();
+  }
+
+  /**
    * Reads {@code source}, which must be one JSON object and nothing else.
    *
    * @param wanted the field names to keep; others are validated and skipped

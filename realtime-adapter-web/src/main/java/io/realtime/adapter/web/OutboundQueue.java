@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * <p>Capacity counts frames waiting behind the one in flight. {@link #offer} refuses when the
  * queue is full (the core then closes the connection as a slow consumer) or once closing.
  * {@link #close} with a code that {@linkplain CloseCode#flushesQueue() flushes} writes what is
- * queued first, then closes; otherwise it drops the queue and closes at once. A failed send
- * drops the queue and closes the sink with 1011.
+ * queued first, then closes, once the client has gone quiet ({@link Linger}: bounded, so that
+ * closing never resets a socket with client frames still unread); otherwise it drops the
+ * queue and closes at once. A failed send drops the queue and closes the sink with 1011.
  *
  * <p>A queue made {@linkplain #corked(FrameSink, int) corked} accepts frames but writes
  * nothing until {@link #uncork()}: the bridge holds the {@code welcome} until the core has
@@ -46,11 +47,19 @@ public final class OutboundQueue implements ClientChannel {
   private final AtomicReference<Closing> closing = new AtomicReference<>();
   private final AtomicBoolean closeSent = new AtomicBoolean();
   private final InFlight inFlight = new InFlight();
+  private final Linger linger;
   private volatile boolean corked;
+  private volatile long lastInboundNanos;
 
   /** @param capacity frames that may wait behind the one being written (REALTIME_SEND_QUEUE) */
   public OutboundQueue(FrameSink sink, int capacity) {
+    this(sink, capacity, Linger.NONE);
+  }
+
+  OutboundQueue(FrameSink sink, int capacity, Linger linger) {
     this.sink = Objects.requireNonNull(sink, "sink");
+    this.linger = Objects.requireNonNull(linger, "linger");
+    this.lastInboundNanos = linger.now();
     if (capacity < 1) {
       throw new IllegalArgumentException("capacity must be >= 1");
     }
@@ -59,9 +68,18 @@ public final class OutboundQueue implements ClientChannel {
 
   /** A queue that holds every write until {@link #uncork()}. */
   public static OutboundQueue corked(FrameSink sink, int capacity) {
-    OutboundQueue q = new OutboundQueue(sink, capacity);
+    return corked(sink, capacity, Linger.NONE);
+  }
+
+  static OutboundQueue corked(FrameSink sink, int capacity, Linger linger) {
+    OutboundQueue q = new OutboundQueue(sink, capacity, linger);
     q.corked = true;
     return q;
+  }
+
+  /** The client sent something (a frame, a pong): a lingering close waits for quiet. */
+  public void inbound() {
+    lastInboundNanos = linger.now();
   }
 
   /** Starts writing what was offered while corked, in order; later calls do nothing. */
@@ -147,7 +165,7 @@ public final class OutboundQueue implements ClientChannel {
       EncodedFrame next = frames.poll();
       if (next == null) {
         if (c != null) {
-          closeOnce(c);
+          lingerThenClose(c);
           return;
         }
         writing.set(false);
@@ -196,6 +214,11 @@ public final class OutboundQueue implements ClientChannel {
     if (n > 0) {
       size.addAndGet(-n);
     }
+  }
+
+  /** Everything queued is written: close once the client is quiet (see {@link Linger}). */
+  private void lingerThenClose(Closing c) {
+    linger.close(() -> lastInboundNanos, () -> closeOnce(c));
   }
 
   private void closeOnce(Closing c) {

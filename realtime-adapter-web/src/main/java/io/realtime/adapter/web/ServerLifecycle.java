@@ -91,6 +91,7 @@ public final class ServerLifecycle {
     }
     if (!serving) {
       stop.run();
+      web.stopped();
       return true;
     }
     log.info("transport.draining transport={} connections={} timeoutMs={}",
@@ -100,6 +101,7 @@ public final class ServerLifecycle {
     boolean clean = web.awaitSocketsClosed(timeout);
     clean &= requestsFinished.test(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     stop.run();
+    web.stopped();
     log.info("transport.stopped transport={} clean={}", transport, clean);
     return clean;
   }

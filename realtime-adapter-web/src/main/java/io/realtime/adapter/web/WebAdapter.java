@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,18 +40,19 @@ public final class WebAdapter {
   private final HttpApi http;
   private final HandshakeProbe probe;
   private final AtomicInteger openSockets = new AtomicInteger();
+  private final Linger linger = new Linger(Linger.QUIET, Linger.MAX);
   private final CompletableFuture<Void> allClosed = new CompletableFuture<>();
   private volatile boolean draining;
 
   private WebAdapter(Builder b) {
     this.settings = b.settings;
     this.core = b.core;
-    this.handshake = new HandshakePolicy(b.settings, b.core.authenticate(), b.core.stats(),
-        b.core.drain());
+    this.handshake = new HandshakePolicy(b.settings, b.core.authenticate(), b.core.drain(),
+        b.ticker);
     this.http = new HttpApi(b.settings, b.core, b.metrics, b.devTokens, b.clock);
     this.probe = new HandshakeProbe(handshake);
     if (settings.devMode()) {
-      log.warn("dev.mode_enabled demoPage=/ tokenEndpoint=/dev/token apiAcceptsAnyValidToken=true"
+      log.warn("dev.mode_enabled demoPage=/ tokenEndpoint=/dev/token apiNeeds=realtime:admin"
           + " warning=\"anyone who reaches this server can mint tokens: never expose dev mode\"");
     }
   }
@@ -78,12 +80,41 @@ public final class WebAdapter {
 
   /**
    * Opens the core connection for a socket the transport has just upgraded after
-   * {@code accepted}; the transport feeds the returned bridge until the socket closes.
+   * {@code accepted}; the transport feeds the returned bridge until the socket closes. The
+   * accept's place under the caps is held until then, and released when the bridge ends.
    */
   public WebSocketBridge connect(HandshakeDecision.Accept accepted, FrameSink sink) {
+    Reservation place = accepted.reservation();
+    if (!place.claim()) { // lapsed or abandoned before the socket opened: take a place again
+      place = handshake.budget().reserveAnyway(accepted.principal().user());
+    }
+    Reservation held = place;
     openSockets.incrementAndGet();
-    return new WebSocketBridge(core.openConnection(), accepted, sink, settings.sendQueue(),
-        this::socketEnded);
+    try {
+      return new WebSocketBridge(core.openConnection(), accepted, sink, settings.sendQueue(),
+          linger, () -> {
+            held.release();
+            socketEnded();
+          });
+    } catch (RuntimeException e) { // the bridge itself failed: nothing will end it
+      held.release();
+      socketEnded();
+      throw e;
+    }
+  }
+
+  /**
+   * The upgrade after {@code accepted} failed before {@link #connect} (the socket closed
+   * early, the transport's handshake failed, a callback threw): releases its place under the
+   * caps. Harmless after {@code connect} or when called twice.
+   */
+  public void abandon(HandshakeDecision.Accept accepted) {
+    accepted.reservation().lapse();
+  }
+
+  /** Connections reserved or open on this node, by the handshake's count. */
+  public int reservedConnections() {
+    return handshake.budget().total();
   }
 
   /**
@@ -113,6 +144,11 @@ public final class WebAdapter {
     }
   }
 
+  /** Stops the adapter's timer (lingering closes); the transport has cut every socket. */
+  void stopped() {
+    linger.shutdown();
+  }
+
   /** Sockets between {@link #connect} and their close. */
   public int openSockets() {
     return openSockets.get();
@@ -131,6 +167,7 @@ public final class WebAdapter {
     private Supplier<String> metrics = () -> "";
     private DevTokenMinter devTokens;
     private Clock clock = Clock.systemUTC();
+    private LongSupplier ticker = System::nanoTime;
 
     private Builder(RealtimeSettings settings, RealtimeUseCases core) {
       this.settings = Objects.requireNonNull(settings, "settings");
@@ -152,6 +189,12 @@ public final class WebAdapter {
     /** For the idempotency window; the system UTC clock by default. */
     public Builder clock(Clock value) {
       clock = Objects.requireNonNull(value);
+      return this;
+    }
+
+    /** Monotonic nanoseconds for the upgrade rate; {@link System#nanoTime} by default. */
+    public Builder ticker(LongSupplier value) {
+      ticker = Objects.requireNonNull(value);
       return this;
     }
 

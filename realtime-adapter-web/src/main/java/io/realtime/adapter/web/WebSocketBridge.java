@@ -32,11 +32,11 @@ public final class WebSocketBridge {
   private final AtomicBoolean ended = new AtomicBoolean();
 
   WebSocketBridge(OpenConnectionUseCase open, HandshakeDecision.Accept accepted, FrameSink sink,
-      int sendQueue, Runnable onEnd) {
+      int sendQueue, Linger linger, Runnable onEnd) {
     Objects.requireNonNull(accepted, "accepted");
     // corked: the core queues the welcome before the connection is routable; holding writes
     // until open() returns means a client that has its welcome can already be published to
-    this.channel = OutboundQueue.corked(sink, sendQueue);
+    this.channel = OutboundQueue.corked(sink, sendQueue, linger);
     this.onEnd = onEnd;
     ClientSession opened = null;
     try {
@@ -61,6 +61,7 @@ public final class WebSocketBridge {
 
   /** One complete text message from the client. */
   public void onText(String text) {
+    channel.inbound();
     if (session != null && !ended.get()) {
       try {
         session.receiveText(text);
@@ -72,6 +73,7 @@ public final class WebSocketBridge {
 
   /** One complete binary message: answered with an error, the protocol is text only. */
   public void onBinary() {
+    channel.inbound();
     if (session != null && !ended.get()) {
       try {
         session.receiveBinary();
@@ -83,6 +85,7 @@ public final class WebSocketBridge {
 
   /** A pong (or any other sign of life that is not a message). */
   public void onPong() {
+    channel.inbound();
     if (session != null && !ended.get()) {
       session.activity();
     }

@@ -13,6 +13,7 @@ import io.realtime.domain.Principal;
 import io.realtime.domain.TopicPattern;
 import io.realtime.domain.UserId;
 import io.realtime.port.out.AuthFailure;
+import io.realtime.port.out.HandlerResult;
 import io.realtime.port.out.TokenCheck;
 import io.realtime.port.in.RealtimeSettings;
 import io.realtime.core.RealtimeCore;
@@ -96,6 +97,179 @@ class FrameFuzzTest {
       assertEquals("{\"type\":\"pong\",\"ref\":\"end\"}", sent.get(sent.size() - 1));
     } finally {
       core.close();
+    }
+  }
+
+  /**
+   * Every client frame type, with fields in random order, one of them spoiled (a number of
+   * 1,200 digits, nesting beyond the limit, a wrong type, a missing field, a duplicate key,
+   * content after the object) or none, and a ref that is readable (a top-level string before
+   * any syntax error) or deliberately not (absent, not a string, after a syntax error, inside
+   * an array). Each frame must get exactly one answer carrying a ref, and it must carry the
+   * frame's ref; a frame without a readable ref must get exactly one answer, an error without
+   * a ref. Seeded: replay with {@code -Drealtime.seed=<seed>}.
+   */
+  @ParameterizedTest
+  @MethodSource("seeds")
+  void everyReadableRefGetsExactlyOneAnswerCarryingIt(long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    Principal alice = Principal.of(new UserId("alice"))
+        .withPermissions(Set.of(Permissions.PUBLISH)).withTopics(List.of(new TopicPattern("*")));
+    RealtimeCore core = RealtimeCore.builder(token -> token.equals("alice")
+                ? new TokenCheck.Valid(alice) : new TokenCheck.Invalid(AuthFailure.MALFORMED))
+        .codec(new JacksonFrameCodec())
+        .settings(RealtimeSettings.defaults().withClientRate(1e9, Integer.MAX_VALUE))
+        .handler("echo", (sender, type, frame) -> HandlerResult.ack())
+        .build();
+    try {
+      WebAdapter web = WebAdapter.builder(RealtimeSettings.defaults(), core).build();
+      RecordingSink sink = RecordingSink.inline();
+      WebSocketBridge bridge = web.connect((HandshakeDecision.Accept) web.handshake(
+          new HandshakeRequest("/ws", NamedValues.of(Map.of("token", List.of("alice"))),
+              NamedValues.EMPTY, "127.0.0.1")), sink);
+      for (int i = 0; i < 40; i++) {
+        RefFrame f = refFrame(random, "r" + seed + "-" + i);
+        int before = sink.sentList().size();
+        bridge.onText(f.text());
+        List<String> answers = sink.sentList().subList(before, sink.sentList().size());
+        String context = "seed " + seed + " frame " + quote(f.text()) + " answers " + answers;
+        List<String> refs = new ArrayList<>();
+        for (String answer : answers) {
+          checkProtocolFrame(answer, seed, f.text());
+          String ref = refOf(answer);
+          if (ref != null) {
+            refs.add(ref);
+          }
+        }
+        if (f.ref() != null) {
+          assertEquals(List.of(f.ref()), refs, "one answer with the ref: " + context);
+        } else {
+          assertEquals(List.of(), refs, "no ref to repeat: " + context);
+          List<String> replies = answers.stream().filter(a -> a.startsWith("{\"type\":\"error\"")
+              || a.startsWith("{\"type\":\"ack\"") || a.startsWith("{\"type\":\"pong\""))
+              .toList();
+          assertEquals(1, replies.size(), "one answer: " + context);
+          if (f.refSpoiled()) {
+            assertTrue(replies.get(0).startsWith("{\"type\":\"error\""), "an error: " + context);
+          }
+        }
+        assertTrue(sink.isOpen(), "closed after " + context);
+      }
+    } finally {
+      core.close();
+    }
+  }
+
+  /**
+   * A frame and the ref its answer must carry; {@code null} when it has none that can be read,
+   * and {@code refSpoiled} when it has one that is wrong (so the answer must be an error).
+   */
+  private record RefFrame(String text, String ref, boolean refSpoiled) {}
+
+  private static final String HUGE_NUMBER = "9".repeat(1200);
+
+  private static RefFrame refFrame(SplittableRandom r, String ref) {
+    List<String[]> fields = new ArrayList<>();
+    switch (r.nextInt(7)) {
+      case 0 -> fields.add(new String[] {"type", "\"ping\""});
+      case 1 -> {
+        fields.add(new String[] {"type", "\"subscribe\""});
+        fields.add(new String[] {"topic", "\"room:" + r.nextInt(3) + "\""});
+        if (r.nextBoolean()) {
+          fields.add(new String[] {"since", "\"1-abc\""});
+        }
+        if (r.nextBoolean()) {
+          fields.add(new String[] {"presence", r.nextBoolean() ? "true" : "false"});
+        }
+      }
+      case 2 -> {
+        fields.add(new String[] {"type", "\"unsubscribe\""});
+        fields.add(new String[] {"topic", "\"room:" + r.nextInt(3) + "\""});
+      }
+      case 3 -> {
+        fields.add(new String[] {"type", "\"publish\""});
+        fields.add(new String[] {"topic", "\"room:" + r.nextInt(3) + "\""});
+        fields.add(new String[] {"event", "\"said\""});
+        fields.add(new String[] {"payload", "{\"n\":[1,2.5,\"x\"]}"});
+      }
+      case 4 -> {
+        fields.add(new String[] {"type", "\"refresh\""});
+        fields.add(new String[] {"token", r.nextBoolean() ? "\"alice\"" : "\"bogus\""});
+      }
+      case 5 -> {
+        fields.add(new String[] {"type", "\"echo\""});
+        fields.add(new String[] {"body", "{\"a\":1}"});
+      }
+      default -> fields.add(new String[] {"type", "\"no-handler\""});
+    }
+    // spoil one field's value (never the ref's)
+    int spoil = r.nextInt(fields.size() + 1);
+    String trailer = "";
+    if (spoil < fields.size()) {
+      String[] f = fields.get(spoil);
+      switch (r.nextInt(6)) {
+        case 0 -> f[1] = HUGE_NUMBER;
+        case 1 -> f[1] = "{\"n\":[" + HUGE_NUMBER + "]}";
+        case 2 -> {
+          int depth = 33 + r.nextInt(3000);
+          f[1] = "[".repeat(depth) + "]".repeat(depth);
+        }
+        case 3 -> f[1] = ODD_VALUES.get(r.nextInt(ODD_VALUES.size()));
+        case 4 -> fields.remove(spoil);
+        default -> fields.add(new String[] {f[0], f[1]}); // a duplicate key
+      }
+    } else if (r.nextInt(4) == 0) {
+      trailer = r.nextBoolean() ? "{}" : " x";
+    }
+    // the ref: readable, or not in one of the ways a client gets it wrong
+    int refKind = r.nextInt(10);
+    String expected = ref;
+    String[] refField = new String[] {"ref", JsonText.quote(new StringBuilder(), ref).toString()};
+    if (refKind == 0) {
+      refField = null;
+      expected = null;
+    } else if (refKind == 1) {
+      refField[1] = r.nextBoolean() ? "12" : "{\"ref\":\"" + ref + "\"}";
+      expected = null;
+    }
+    int at = r.nextInt(fields.size() + 1);
+    if (refField != null) {
+      fields.add(at, refField);
+    }
+    StringBuilder b = new StringBuilder("{");
+    for (int k = 0; k < fields.size(); k++) {
+      if (k > 0) {
+        b.append(',');
+      }
+      b.append('"').append(fields.get(k)[0]).append("\":").append(fields.get(k)[1]);
+    }
+    String text = b.append('}').append(trailer).toString();
+    if (refKind == 2 && refField != null) { // a syntax error before the ref
+      int refAt = text.indexOf("\"ref\":");
+      text = text.substring(0, refAt) + "\u0001" + text.substring(refAt);
+      expected = null;
+    } else if (refKind == 3) { // not an object at all
+      text = "[" + text + "]";
+      expected = null;
+    }
+    return new RefFrame(text, expected, expected == null && refKind != 0);
+  }
+
+  /** The top-level string {@code ref} of a server frame, or {@code null}. */
+  private static String refOf(String answer) {
+    try (JsonParser p = JSON.createParser(answer)) {
+      p.nextToken();
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken value = p.nextToken();
+        if (name.equals("ref") && value == JsonToken.VALUE_STRING) {
+          return p.getText();
+        }
+        p.skipChildren();
+      }
+      return null;
+    } catch (IOException e) {
+      throw new AssertionError("not JSON: " + answer, e);
     }
   }
 

@@ -8,11 +8,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.realtime.domain.Principal;
 import io.realtime.domain.UserId;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class HandshakePolicyTest {
@@ -20,12 +27,21 @@ class HandshakePolicyTest {
       .token("alice-token", Principal.of(new UserId("alice")))
       .token("bob-token", Principal.of(new UserId("bob")))
       .token("carol-token", Principal.of(new UserId("carol")));
+  private final AtomicLong nanos = new AtomicLong();
   private RealtimeSettings settings = RealtimeSettings.defaults();
+  private HandshakePolicy policy;
+
+  /** The policy under test, made from {@link #settings} on first use. */
+  private HandshakePolicy policy() {
+    if (policy == null) {
+      policy = new HandshakePolicy(settings, core, core, nanos::get);
+    }
+    return policy;
+  }
 
   private HandshakeDecision decide(Map<String, List<String>> headers,
       Map<String, List<String>> query) {
-    HandshakePolicy policy = new HandshakePolicy(settings, core, core, core);
-    return policy.decide(new HandshakeRequest("/ws", NamedValues.of(query),
+    return policy().decide(new HandshakeRequest("/ws", NamedValues.of(query),
         NamedValues.headers(headers), "127.0.0.1"));
   }
 
@@ -131,25 +147,103 @@ class HandshakePolicyTest {
   }
 
   @Test
-  void perUserCapIs429() {
+  void perUserCapIs429AndAReleasedPlaceCanBeTakenAgain() {
     settings = settings.withMaxConnectionsPerUser(2);
-    core.perUser.put(new UserId("alice"), 2);
+    HandshakeDecision.Accept first = accepted(bearer("alice-token"), Map.of());
+    accepted(bearer("alice-token"), Map.of());
     HandshakeDecision.Refuse r = refused(bearer("alice-token"), Map.of());
     assertEquals(429, r.status());
     assertEquals("too_many_connections", r.error());
     accepted(bearer("bob-token"), Map.of());
+    first.reservation().release();
+    first.reservation().release(); // twice counts once
+    accepted(bearer("alice-token"), Map.of());
+    refused(bearer("alice-token"), Map.of());
+    assertEquals(3, policy().budget().total());
   }
 
   @Test
   void globalCapIs503OverloadedWithJitteredRetryAfter() {
-    settings = settings.withMaxConnections(10);
-    core.connectionCount = 10;
-    HandshakeDecision.Refuse r = refused(bearer("alice-token"), Map.of());
+    settings = settings.withMaxConnections(2);
+    accepted(bearer("alice-token"), Map.of());
+    accepted(bearer("bob-token"), Map.of());
+    int checked = core.authentications.get();
+    HandshakeDecision.Refuse r = refused(bearer("carol-token"), Map.of());
     assertEquals(503, r.status());
     assertEquals("overloaded", r.error());
     int retry = Integer.parseInt(r.headers().get("Retry-After"));
     assertTrue(retry >= 5 && retry <= 10, "Retry-After " + retry);
-    assertEquals(0, core.authentications.get(), "an overloaded node verifies nothing");
+    assertEquals(checked, core.authentications.get(), "an overloaded node verifies nothing");
+  }
+
+  @Test
+  void simultaneousUpgradesOfOneUserNeverPassTheCapTogether() throws Exception {
+    settings = settings.withMaxConnectionsPerUser(16);
+    HandshakePolicy shared = policy();
+    int attempts = 50;
+    ExecutorService pool = Executors.newFixedThreadPool(attempts);
+    try {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<HandshakeDecision>> all = new ArrayList<>();
+      for (int i = 0; i < attempts; i++) {
+        all.add(pool.submit(() -> {
+          go.await();
+          return shared.decide(new HandshakeRequest("/ws", NamedValues.EMPTY,
+              NamedValues.headers(bearer("alice-token")), "127.0.0.1"));
+        }));
+      }
+      go.countDown();
+      List<HandshakeDecision.Accept> accepted = new ArrayList<>();
+      int refused = 0;
+      for (Future<HandshakeDecision> f : all) {
+        HandshakeDecision d = f.get(10, TimeUnit.SECONDS);
+        if (d instanceof HandshakeDecision.Accept a) {
+          accepted.add(a);
+        } else {
+          assertEquals(429, ((HandshakeDecision.Refuse) d).status());
+          refused++;
+        }
+      }
+      assertEquals(16, accepted.size());
+      assertEquals(34, refused);
+      accepted.forEach(a -> a.reservation().release());
+      assertEquals(0, shared.budget().total());
+      assertEquals(0, shared.budget().of(new UserId("alice")));
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void anUnclaimedReservationLapsesAfterItsLease() {
+    settings = settings.withMaxConnectionsPerUser(1);
+    HandshakeDecision.Accept lost = accepted(bearer("alice-token"), Map.of());
+    refused(bearer("alice-token"), Map.of());
+    nanos.addAndGet(HandshakePolicy.RESERVATION_LEASE_NANOS + 1);
+    HandshakeDecision.Accept again = accepted(bearer("alice-token"), Map.of());
+    assertTrue(again.reservation().claim());
+    assertFalse(lost.reservation().claim(), "a lapsed place cannot be claimed");
+    assertEquals(1, policy().budget().total());
+  }
+
+  @Test
+  void upgradeRateIs503OverloadedBeforeTheTokenIsChecked() {
+    settings = settings.withUpgradeRate(2, 3);
+    for (int i = 0; i < 3; i++) {
+      accepted(bearer("alice-token"), Map.of());
+    }
+    int checked = core.authentications.get();
+    HandshakeDecision.Refuse r = refused(bearer("bob-token"), Map.of());
+    assertEquals(503, r.status());
+    assertEquals("overloaded", r.error());
+    assertTrue(r.message().contains("upgrade rate"), r.message());
+    int retry = Integer.parseInt(r.headers().get("Retry-After"));
+    assertTrue(retry >= 2 && retry <= 4,
+        "Retry-After " + retry + " (burst 3 at 2/s refills in 2 s)");
+    assertEquals(checked, core.authentications.get(), "a paced upgrade costs no token check");
+    nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(500)); // one token back
+    accepted(bearer("bob-token"), Map.of());
+    refused(bearer("carol-token"), Map.of());
   }
 
   @Test

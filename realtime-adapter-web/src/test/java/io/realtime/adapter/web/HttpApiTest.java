@@ -354,11 +354,19 @@ class HttpApiTest {
   }
 
   @Test
-  void devModeApiAcceptsAnyVerifiedToken() {
+  void devModeApiNeedsTheAdminPermissionAsInProduction() {
+    // anyone can mint a dev token: {"sub":"eve"} must not broadcast or kick
     settings = settings.withDevMode(true);
     minter = request -> "t";
-    assertEquals(200, call("GET", "/api/v1/stats", "", "Authorization", "Bearer user-jwt")
-        .status());
+    String message = "{\"target\":{\"kind\":\"broadcast\"},\"type\":\"n\",\"payload\":{}}";
+    HttpResponse eve = call("POST", "/api/v1/messages", message, "Authorization",
+        "Bearer user-jwt");
+    assertError(eve, 401, "unauthorized");
+    assertTrue(eve.body().contains("realtime:admin"), eve.body());
+    assertError(call("DELETE", "/api/v1/connections/c-1", "", "Authorization",
+        "Bearer user-jwt"), 401, "unauthorized");
+    assertEquals(202, call("POST", "/api/v1/messages", message, "Authorization",
+        "Bearer admin-jwt").status());
     assertError(call("GET", "/api/v1/stats", "", "Authorization", "Bearer forged"), 401,
         "unauthorized");
   }

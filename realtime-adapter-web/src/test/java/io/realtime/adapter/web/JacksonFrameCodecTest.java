@@ -139,6 +139,38 @@ class JacksonFrameCodecTest {
     assertEquals("8", malformed("{\"ref\":\"8\",\"type\":\"ping\",").ref());
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "{\"type\":\"publish\",\"topic\":\"t\",\"event\":\"e\",\"payload\":NUM,\"ref\":\"r\"}",
+      "{\"type\":\"subscribe\",\"topic\":\"t\",\"since\":NUM,\"ref\":\"r\"}",
+      "{\"type\":\"ping\",\"x\":[NUM],\"ref\":\"r\"}",
+      "{\"type\":\"ping\",\"ref\":\"r\",\"x\":NUM}",
+      "{\"x\":{\"y\":NUM},\"ref\":\"r\",\"type\":\"ping\"}"})
+  void aNumberOverTheLimitIsBadRequestRepeatingTheRefWherever(String template) {
+    String frame = template.replace("NUM", "9".repeat(1200));
+    ClientCommand.Malformed m = malformed(frame);
+    assertEquals("r", m.ref(), m.message());
+    assertEquals(ErrorCode.BAD_REQUEST, m.code());
+    assertTrue(m.message().contains("Number value length"), m.message());
+    assertEquals("r", codec.ref(frame));
+  }
+
+  @Test
+  void deepNestingAndDuplicateKeysBeforeTheRefStillRepeatIt() {
+    String deep = "{\"type\":\"x\",\"d\":" + "[".repeat(2000) + "]".repeat(2000)
+        + ",\"ref\":\"d\"}";
+    assertEquals("d", malformed(deep).ref());
+    assertEquals("u", malformed("{\"type\":\"ping\",\"type\":\"x\",\"ref\":\"u\"}").ref());
+    assertEquals("first", malformed("{\"ref\":\"first\",\"ref\":\"second\",\"type\":\"ping\"}")
+        .ref());
+  }
+
+  @Test
+  void aRefAfterASyntaxErrorCannotBeReadAndIsNotGuessed() {
+    assertEquals("", malformed("{\"type\":\"ping\" \"ref\":\"r\"}").ref());
+    assertEquals("", malformed("[{\"ref\":\"r\"}]").ref());
+  }
+
   @Test
   void nestingBeyond32IsRefused() {
     String ok = "{\"type\":\"x\",\"d\":" + "[".repeat(30) + "]".repeat(30) + "}";

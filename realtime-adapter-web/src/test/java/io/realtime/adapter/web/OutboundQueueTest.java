@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
@@ -90,6 +91,61 @@ class OutboundQueueTest {
     sink.completeNext();
     sink.completeNext();
     assertEquals(List.of("text:a", "text:b", "close:1001"), sink.eventList());
+  }
+
+  @Test
+  void aFlushingCloseWaitsUntilTheClientHasBeenQuiet() throws InterruptedException {
+    AtomicLong now = new AtomicLong();
+    Linger linger = new Linger(Duration.ofMillis(100), Duration.ofSeconds(2), now::get);
+    try {
+      RecordingSink sink = RecordingSink.inline();
+      OutboundQueue q = new OutboundQueue(sink, 10, linger);
+      q.offer(f("rate_limited"));
+      q.close(CloseCode.POLICY_VIOLATION, "policy violation");
+      for (int i = 0; i < 5; i++) { // the client keeps sending: its frames are read first
+        now.addAndGet(Duration.ofMillis(60).toNanos());
+        q.inbound();
+        assertFalse(sink.awaitClosed(Duration.ofMillis(20)), "closed while the client sent");
+      }
+      assertEquals(List.of("text:rate_limited"), sink.eventList());
+      now.addAndGet(Duration.ofMillis(100).toNanos()); // quiet for the quiet time
+      assertTrue(sink.awaitClosed(Duration.ofSeconds(10)));
+      assertEquals(List.of("text:rate_limited", "close:1008"), sink.eventList());
+    } finally {
+      linger.shutdown();
+    }
+  }
+
+  @Test
+  void aLingeringCloseIsBoundedForAClientThatNeverStops() throws InterruptedException {
+    AtomicLong now = new AtomicLong();
+    Linger linger = new Linger(Duration.ofMillis(100), Duration.ofMillis(500), now::get);
+    try {
+      RecordingSink sink = RecordingSink.inline();
+      OutboundQueue q = new OutboundQueue(sink, 10, linger);
+      q.close(CloseCode.GOING_AWAY, "server shutting down");
+      for (int i = 0; i < 6; i++) {
+        now.addAndGet(Duration.ofMillis(90).toNanos());
+        q.inbound();
+      }
+      assertTrue(sink.awaitClosed(Duration.ofSeconds(10)), "closed at the bound");
+      assertEquals(List.of("close:1001"), sink.eventList());
+    } finally {
+      linger.shutdown();
+    }
+  }
+
+  @Test
+  void aSlowConsumerCloseNeverLingers() {
+    Linger linger = new Linger(Duration.ofSeconds(10), Duration.ofSeconds(10), () -> 0L);
+    try {
+      RecordingSink sink = RecordingSink.inline();
+      OutboundQueue q = new OutboundQueue(sink, 10, linger);
+      q.close(CloseCode.SLOW_CONSUMER, "slow consumer");
+      assertEquals(List.of("close:1013"), sink.eventList());
+    } finally {
+      linger.shutdown();
+    }
   }
 
   @Test

@@ -39,6 +39,26 @@ class WebAdapterTest {
   }
 
   @Test
+  void anAcceptedPlaceIsHeldWhileTheSocketIsOpenAndGivenBackOnce() {
+    HandshakeDecision.Accept first = accept();
+    assertEquals(1, web.reservedConnections(), "reserved at the handshake");
+    WebSocketBridge bridge = web.connect(first, RecordingSink.inline());
+    web.abandon(first); // too late: the socket is open and holds its place
+    assertEquals(1, web.reservedConnections());
+    bridge.onClose(1000, "bye");
+    bridge.onClose(1000, "bye");
+    assertEquals(0, web.reservedConnections(), "given back when the socket ends, once");
+    HandshakeDecision.Accept failed = accept();
+    web.abandon(failed); // the upgrade failed before the socket opened
+    web.abandon(failed);
+    assertEquals(0, web.reservedConnections());
+    WebSocketBridge late = web.connect(failed, RecordingSink.inline()); // opened after all
+    assertEquals(1, web.reservedConnections(), "a place taken again, so the count stays true");
+    late.onClose(1006, "");
+    assertEquals(0, web.reservedConnections());
+  }
+
+  @Test
   void welcomeIsTheFirstFrameAndPingIsAnswered() {
     RecordingSink sink = RecordingSink.inline();
     WebSocketBridge bridge = web.connect(accept(), sink);
@@ -116,10 +136,11 @@ class WebAdapterTest {
   }
 
   @Test
-  void drainClosesWith1001AndWaitsForTheSockets() {
+  void drainClosesWith1001AndWaitsForTheSockets() throws InterruptedException {
     RecordingSink sink = RecordingSink.inline();
     WebSocketBridge bridge = web.connect(accept(), sink);
     web.drain();
+    assertTrue(sink.awaitClosed(Duration.ofSeconds(10)), "closed once the client was quiet");
     assertEquals(1001, sink.closeCode);
     assertFalse(web.awaitSocketsClosed(Duration.ofMillis(50)), "the socket has not closed yet");
     bridge.onClose(1001, "server shutting down");

@@ -21,13 +21,17 @@ import java.util.Map;
  */
 public final class ConfigParser {
   private static final String PREFIX = "REALTIME_";
+  /** Where a server listens when no host is given. */
+  public static final String ALL_INTERFACES = "0.0.0.0";
+  /** Where a dev-mode server listens when no host is given: it mints tokens for anyone. */
+  public static final String DEV_HOST = "127.0.0.1";
 
   /** Every variable with its default ("" for none) and meaning, as in PROTOCOL.md section 7. */
   static final Map<String, String[]> VARIABLES = new LinkedHashMap<>();
 
   static {
     define("TRANSPORT", "jetty", "jetty or undertow");
-    define("HOST", "0.0.0.0", "listen address");
+    define("HOST", "", "listen address (default 0.0.0.0; in dev mode 127.0.0.1 unless given)");
     define("PORT", "8080", "listen port (0 picks a free port and logs it)");
     define("JWT_SECRET", "", "HS256 shared secret (at least 32 bytes)");
     define("JWT_PUBLIC_KEY", "", "path to a PEM public key (RS256 / ES256)");
@@ -44,14 +48,16 @@ public final class ConfigParser {
     define("MAX_CONNECTIONS", "100000", "global cap on this node");
     define("CLIENT_RATE", "50", "client frames per second per connection");
     define("CLIENT_BURST", "100", "client frames allowed at once");
+    define("UPGRADE_RATE", "500", "WebSocket upgrades per second this node checks (503 beyond)");
+    define("UPGRADE_BURST", "1000", "upgrades allowed at once before the rate applies");
     define("HISTORY_SIZE", "1000", "messages kept per topic for since (0: no history)");
     define("HISTORY_SECONDS", "300", "how long messages are kept for since");
     define("DRAIN_SECONDS", "20", "how long a graceful shutdown may take");
     define("MAX_FRAME_BYTES", "65536", "largest client frame");
     define("SEND_QUEUE", "1024", "outbound frames buffered per connection");
     define("HEARTBEAT_SECONDS", "30", "ping interval; 2 silent intervals close");
-    define("BACKPLANE", "memory", "memory (single node) or redis");
-    define("REDIS_URL", "redis://localhost:6379", "used by the redis backplane");
+    define("BACKPLANE", "memory", "memory (single node); redis is not available yet");
+    define("REDIS_URL", "redis://localhost:6379", "used by the redis backplane (not yet)");
   }
 
   private ConfigParser() {}
@@ -93,7 +99,7 @@ public final class ConfigParser {
     }
     Reader r = new Reader(values, problems);
     Transport transport = r.choice("TRANSPORT", Transport.class);
-    String host = r.text("HOST");
+    String givenHost = r.text("HOST");
     int port = r.integer("PORT", 0, 65535);
     String secret = r.text("JWT_SECRET");
     String publicKey = r.text("JWT_PUBLIC_KEY");
@@ -127,6 +133,8 @@ public final class ConfigParser {
     int skew = r.integer("JWT_CLOCK_SKEW_SECONDS", 0, 3600);
     double rate = r.decimal("CLIENT_RATE");
     int burst = r.integer("CLIENT_BURST", 1, Integer.MAX_VALUE);
+    double upgradeRate = r.decimal("UPGRADE_RATE");
+    int upgradeBurst = r.integer("UPGRADE_BURST", 1, Integer.MAX_VALUE);
     int historySize = r.integer("HISTORY_SIZE", 0, 1_000_000);
     int historySeconds = r.integer("HISTORY_SECONDS", 0, 86_400 * 30);
     int drainSeconds = r.integer("DRAIN_SECONDS", 0, 3600);
@@ -141,12 +149,15 @@ public final class ConfigParser {
     if (!problems.isEmpty()) { // every value below is in range
       throw new ConfigException(problems);
     }
+    boolean devMode = RealtimeConfig.noKey(secret, publicKey, jwks);
+    // a server that mints tokens for anyone listens on loopback unless told otherwise
+    String host = !givenHost.isEmpty() ? givenHost : devMode ? DEV_HOST : ALL_INTERFACES;
     RealtimeSettings settings = RealtimeSettings.defaults()
         .withHost(host)
         .withPort(port)
         .withAllowedOrigins(new HashSet<>(allowedOrigins))
         .withApiKey(apiKey)
-        .withDevMode(RealtimeConfig.noKey(secret, publicKey, jwks))
+        .withDevMode(devMode)
         .withMaxConnectionsPerUser(perUser)
         .withMaxConnections(maxConnections)
         .withMaxFrameBytes(maxFrameBytes)
@@ -154,6 +165,7 @@ public final class ConfigParser {
         .withHeartbeat(Duration.ofSeconds(heartbeat))
         .withClockSkew(Duration.ofSeconds(skew))
         .withClientRate(rate, burst)
+        .withUpgradeRate(upgradeRate, upgradeBurst)
         .withHistory(historySize, Duration.ofSeconds(historySeconds))
         .withDrainTimeout(Duration.ofSeconds(drainSeconds));
     return new RealtimeConfig(

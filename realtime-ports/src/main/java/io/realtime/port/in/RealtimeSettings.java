@@ -32,6 +32,10 @@ import java.util.function.Consumer;
  * @param historyAge how long a topic message is kept for {@code since}
  * @param drainTimeout how long a graceful shutdown may take
  * @param maxRequestBytes largest server API request body (413 beyond)
+ * @param upgradeRate WebSocket upgrades per second this node starts checking (503
+ *     {@code overloaded} beyond), so a reconnect storm is paced instead of burning CPU on
+ *     thousands of simultaneous token checks
+ * @param upgradeBurst upgrades the node takes at once before the rate applies
  */
 public record RealtimeSettings(
     String host,
@@ -50,7 +54,9 @@ public record RealtimeSettings(
     int historySize,
     Duration historyAge,
     Duration drainTimeout,
-    int maxRequestBytes) {
+    int maxRequestBytes,
+    double upgradeRate,
+    int upgradeBurst) {
   public RealtimeSettings {
     Objects.requireNonNull(host, "host");
     if (port < 0 || port > 65535) {
@@ -72,18 +78,22 @@ public record RealtimeSettings(
     notNegative(historyAge, "historyAge");
     notNegative(drainTimeout, "drainTimeout");
     atLeast(1, maxRequestBytes, "maxRequestBytes");
+    if (!(upgradeRate > 0) || Double.isInfinite(upgradeRate)) {
+      throw new IllegalArgumentException("upgradeRate must be a positive number");
+    }
+    atLeast(1, upgradeBurst, "upgradeBurst");
   }
 
   /**
    * PROTOCOL.md section 7's defaults: port 8080 on all interfaces, no API key, no dev mode, 16
    * connections per user, 100000 per node, 64 KiB frames, 1024 queued frames, 30 s heartbeat,
    * 5 s skew, 50 frames/s with a burst of 100, 1000 messages and 300 s of history per topic,
-   * 20 s to drain, 1 MiB API bodies.
+   * 20 s to drain, 1 MiB API bodies, 500 upgrades/s with a burst of 1000.
    */
   public static RealtimeSettings defaults() {
     return new RealtimeSettings("0.0.0.0", 8080, Set.of(), "", false, 16, 100_000, 65_536, 1024,
         Duration.ofSeconds(30), Duration.ofSeconds(5), 50, 100, 1000, Duration.ofSeconds(300),
-        Duration.ofSeconds(20), 1 << 20);
+        Duration.ofSeconds(20), 1 << 20, 500, 1000);
   }
 
   public RealtimeSettings withHost(String value) {
@@ -152,6 +162,13 @@ public record RealtimeSettings(
     return edit(e -> e.maxRequestBytes = value);
   }
 
+  public RealtimeSettings withUpgradeRate(double rate, int burst) {
+    return edit(e -> {
+      e.upgradeRate = rate;
+      e.upgradeBurst = burst;
+    });
+  }
+
   /** The transports' idle timeout: generous, since the heartbeat closes silent peers first. */
   public Duration idleTimeout() {
     return heartbeat.multipliedBy(3);
@@ -171,7 +188,8 @@ public record RealtimeSettings(
         + ", sendQueue=" + sendQueue + ", heartbeat=" + heartbeat + ", clockSkew=" + clockSkew
         + ", clientRate=" + clientRate + ", clientBurst=" + clientBurst + ", historySize="
         + historySize + ", historyAge=" + historyAge + ", drainTimeout=" + drainTimeout
-        + ", maxRequestBytes=" + maxRequestBytes + "]";
+        + ", maxRequestBytes=" + maxRequestBytes + ", upgradeRate=" + upgradeRate
+        + ", upgradeBurst=" + upgradeBurst + "]";
   }
 
   private RealtimeSettings edit(Consumer<Editor> change) {
@@ -219,6 +237,8 @@ public record RealtimeSettings(
     Duration historyAge;
     Duration drainTimeout;
     int maxRequestBytes;
+    double upgradeRate;
+    int upgradeBurst;
 
     Editor(RealtimeSettings s) {
       host = s.host;
@@ -238,12 +258,15 @@ public record RealtimeSettings(
       historyAge = s.historyAge;
       drainTimeout = s.drainTimeout;
       maxRequestBytes = s.maxRequestBytes;
+      upgradeRate = s.upgradeRate;
+      upgradeBurst = s.upgradeBurst;
     }
 
     RealtimeSettings build() {
       return new RealtimeSettings(host, port, allowedOrigins, apiKey, devMode,
           maxConnectionsPerUser, maxConnections, maxFrameBytes, sendQueue, heartbeat, clockSkew,
-          clientRate, clientBurst, historySize, historyAge, drainTimeout, maxRequestBytes);
+          clientRate, clientBurst, historySize, historyAge, drainTimeout, maxRequestBytes,
+          upgradeRate, upgradeBurst);
     }
   }
 }
