@@ -30,6 +30,9 @@ final class HandshakeProbe {
     }
     HandshakeDecision decision = policy.decide(new HandshakeRequest(request.path(),
         request.query(), request.headers(), request.remoteAddress()));
+    if (decision instanceof HandshakeDecision.Accept accept) {
+      accept.reservation().lapse(); // a probe opens nothing: its place under the caps goes back
+    }
     HttpResponse answer = decision instanceof HandshakeDecision.Refuse refuse
         ? refuse.toResponse()
         : HttpResponse.error(400, "upgrade_required",

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /** The bridge and the adapter over the real embedded core, with a recording sink. */
 class WebAdapterTest {
-  private final RealtimeCore core = RealtimeCore.builder(token -> token.equals("alice") ? new TokenCheck.Valid(Principal.of(new UserId("alice")))
+  private final RealtimeCore core = RealtimeCore.builder(token -> token.equals("alice")
+          ? new TokenCheck.Valid(Principal.of(new UserId("alice")))
           : new TokenCheck.Invalid(AuthFailure.BAD_SIGNATURE))
       .codec(new JacksonFrameCodec()).build();
   private final WebAdapter web = WebAdapter.builder(RealtimeSettings.defaults(),
@@ -93,6 +94,20 @@ class WebAdapterTest {
     HttpResponse tokenless = web.handle(new HttpRequest("GET", "/ws", NamedValues.EMPTY,
         NamedValues.EMPTY, "", "127.0.0.1"));
     assertTrue(tokenless.body().contains("upgrade_required"));
+  }
+
+  @Test
+  void probesOfAnAcceptedTokenHoldNoPlaceUnderTheUserCap() {
+    WebAdapter capped = WebAdapter.builder(
+        RealtimeSettings.defaults().withMaxConnectionsPerUser(1), core).build();
+    for (int i = 0; i < 3; i++) {
+      HttpResponse probe = capped.handle(new HttpRequest("GET", "/ws",
+          NamedValues.of(Map.of("token", List.of("alice"))), NamedValues.EMPTY, "", "127.0.0.1"));
+      assertEquals(400, probe.status(), "would be accepted: " + probe.body());
+    }
+    HandshakeDecision upgrade = capped.handshake(new HandshakeRequest("/ws",
+        NamedValues.of(Map.of("token", List.of("alice"))), NamedValues.EMPTY, "127.0.0.1"));
+    assertTrue(upgrade instanceof HandshakeDecision.Accept, "the one place is free: " + upgrade);
   }
 
   @Test
