@@ -1,5 +1,6 @@
 package io.realtime.core;
 
+import io.realtime.domain.CloseCode;
 import io.realtime.domain.Envelope;
 import io.realtime.domain.ErrorCode;
 import io.realtime.domain.MessageTypes;
@@ -7,6 +8,7 @@ import io.realtime.domain.RoutingTable;
 import io.realtime.domain.ServerFrame;
 import io.realtime.domain.StreamPosition;
 import io.realtime.domain.Target;
+import io.realtime.domain.TopicName;
 import io.realtime.port.in.PublishMessageUseCase;
 import io.realtime.port.out.Backplane;
 import io.realtime.port.out.ClusterBus;
@@ -17,6 +19,8 @@ import io.realtime.port.out.RealtimeEvents;
 import io.realtime.port.out.StoredMessage;
 import io.realtime.port.out.TopicHistory;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -157,6 +161,14 @@ final class PublishService implements PublishMessageUseCase {
     } else {
       route(envelope);
     }
+  }
+
+  /** Closes the topic's subscribers with 4004: this node lost messages they should have had. */
+  void resumeNeeded(TopicName topic) {
+    List<ConnectionSession> subscribers = new ArrayList<>();
+    routes.forEachSubscriber(topic, (session, subscription) -> subscribers.add(session));
+    // closed after the walk: a close takes the session out of the routing table
+    subscribers.forEach(session -> session.close(CloseCode.RESUME_NEEDED));
   }
 
   /** A topic message's fan-out, in position order: this node's subscribers, then the others. */

@@ -31,6 +31,7 @@ import io.realtime.port.out.TopicHistory;
 import io.realtime.port.out.Transport;
 import io.realtime.port.out.UserDirectory;
 import io.realtime.domain.Envelope;
+import io.realtime.domain.TopicName;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -114,6 +115,11 @@ public final class RealtimeCore implements RealtimeUseCases, AutoCloseable {
         @Override
         public void connectionMessage(Envelope message) {
           publisher.deliverLocally(message);
+        }
+
+        @Override
+        public void historyLost(TopicName topic) {
+          publisher.resumeNeeded(topic);
         }
 
         @Override

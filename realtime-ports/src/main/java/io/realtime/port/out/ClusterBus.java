@@ -75,6 +75,12 @@ public interface ClusterBus extends AutoCloseable {
     /** A connection message for a connection this node holds. */
     void connectionMessage(Envelope message);
 
+    /**
+     * This node lost messages of the topic that the shared history cannot give back: its
+     * subscribers must resume (they are closed with 4004).
+     */
+    void historyLost(TopicName topic);
+
     /** This node's figures, for the cluster's heartbeats. */
     Load load();
   }
