@@ -192,6 +192,11 @@ class MainTest {
       closeCode.completeExceptionally(error);
     }
 
+    /** The next frame within {@code wait}, or null. */
+    String poll(Duration wait) throws InterruptedException {
+      return texts.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     String next() throws InterruptedException {
       String frame = texts.poll(10, TimeUnit.SECONDS);
       assertNotNull(frame, "no frame within 10 s");

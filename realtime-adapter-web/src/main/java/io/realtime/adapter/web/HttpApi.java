@@ -4,6 +4,7 @@ import io.realtime.port.in.RealtimeUseCases;
 import io.realtime.port.in.RealtimeSettings;
 import com.fasterxml.jackson.core.JsonFactory;
 import io.realtime.domain.ConnectionId;
+import io.realtime.domain.ErrorCode;
 import io.realtime.domain.MessageTypes;
 import io.realtime.domain.Permissions;
 import io.realtime.domain.Principal;
@@ -194,6 +195,10 @@ public final class HttpApi {
       return HttpResponse.json(202, out.toString());
     }
     PublishResult.Rejected rejected = (PublishResult.Rejected) result;
+    if (rejected.code() == ErrorCode.UNAVAILABLE) { // the cluster's store is out of reach
+      return new HttpResponse(503, HttpResponse.JSON, Map.of("Retry-After", "1"),
+          JsonText.error(rejected.code().wire(), rejected.message()));
+    }
     return HttpResponse.error(400, rejected.code().wire(), rejected.message());
   }
 
@@ -288,9 +293,14 @@ public final class HttpApi {
 
 
   private HttpResponse health() {
+    String backplane = switch (core.backplane()) { // a node of a cluster says how its link is
+      case LOCAL -> "";
+      case UP -> ",\"backplane\":\"up\"";
+      case DOWN -> ",\"backplane\":\"down\"";
+    };
     return core.drain().draining()
-        ? HttpResponse.json(503, "{\"status\":\"DRAINING\"}")
-        : HttpResponse.json(200, "{\"status\":\"UP\"}");
+        ? HttpResponse.json(503, "{\"status\":\"DRAINING\"" + backplane + "}")
+        : HttpResponse.json(200, "{\"status\":\"UP\"" + backplane + "}");
   }
 
   private HttpResponse metrics() {
