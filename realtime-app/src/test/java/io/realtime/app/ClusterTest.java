@@ -78,6 +78,40 @@ class ClusterTest {
   }
 
   @Test
+  void kickAndServerSideSubscribeOnOneNodeReachAConnectionOnAnother() throws Exception {
+    startCluster(2, Map.of());
+    Client a = connect(0, "alice", Set.of());
+    HttpResponse<String> subscribed = http.send(HttpRequest.newBuilder(
+            uri(1, "/api/v1/connections/" + a.id + "/subscriptions"))
+        .header("Authorization", "Bearer " + API_KEY)
+        .POST(HttpRequest.BodyPublishers.ofString("{\"topic\":\"news\"}"))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(204, subscribed.statusCode(), subscribed.body());
+    // the subscribe holds once node 0 listens: publish until the message arrives
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    boolean arrived = false;
+    while (!arrived) {
+      assertTrue(System.nanoTime() < deadline, "the server-side subscribe never held");
+      publishOn(1, "{\"kind\":\"topic\",\"value\":\"news\"}", "viaserver");
+      String frame;
+      while (!arrived && (frame = a.frames.poll(Duration.ofMillis(300))) != null) {
+        arrived = frame.contains("\"type\":\"viaserver\"");
+      }
+    }
+    HttpResponse<String> kicked = http.send(HttpRequest.newBuilder(
+            uri(1, "/api/v1/connections/" + a.id))
+        .header("Authorization", "Bearer " + API_KEY)
+        .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(204, kicked.statusCode(), kicked.body());
+    assertEquals(4003, a.frames.closeCode.get(10, TimeUnit.SECONDS));
+    HttpResponse<String> unknown = http.send(HttpRequest.newBuilder(
+            uri(1, "/api/v1/connections/node7.nobody"))
+        .header("Authorization", "Bearer " + API_KEY)
+        .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(404, unknown.statusCode(), "no such node");
+  }
+
+  @Test
   void threePublishersOnThreeNodesGiveEveryReceiverStrictlyIncreasingPositions()
       throws Exception {
     startCluster(3, Map.of());

@@ -30,6 +30,7 @@ import io.realtime.port.out.TokenVerifier;
 import io.realtime.port.out.TopicHistory;
 import io.realtime.port.out.Transport;
 import io.realtime.port.out.UserDirectory;
+import io.realtime.domain.ConnectionId;
 import io.realtime.domain.Envelope;
 import io.realtime.domain.TopicName;
 import java.time.Clock;
@@ -97,7 +98,7 @@ public final class RealtimeCore implements RealtimeUseCases, AutoCloseable {
         : ConnectionIds.onNode(cluster.nodeId(), b.ids);
     lifecycle = new ConnectionLifecycle(routes, replies, commands, subscriptions, expiry,
         connectionIds, b.clock, b.ticker, b.events, settings);
-    admin = new AdminService(routes, subscriptions, b.presence);
+    admin = new AdminService(routes, subscriptions, b.presence, cluster);
     backplane = b.backplane;
     backplane.start(publisher::deliverLocally);
     if (cluster != null) {
@@ -115,6 +116,16 @@ public final class RealtimeCore implements RealtimeUseCases, AutoCloseable {
         @Override
         public void connectionMessage(Envelope message) {
           publisher.deliverLocally(message);
+        }
+
+        @Override
+        public void kick(ConnectionId connection) {
+          admin.kickedByCluster(connection);
+        }
+
+        @Override
+        public void subscribe(ConnectionId connection, TopicName topic) {
+          admin.subscribedByCluster(connection, topic);
         }
 
         @Override

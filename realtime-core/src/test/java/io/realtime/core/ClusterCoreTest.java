@@ -140,6 +140,28 @@ class ClusterCoreTest {
   }
 
   @Test
+  void kickAndServerSubscribeOfAConnectionElsewhereGoToItsNode() {
+    var id = new io.realtime.domain.ConnectionId("node-b.c1");
+    assertTrue(fx.core.kick().kick(id));
+    assertTrue(fx.core.subscribeConnection().subscribe(id, new io.realtime.domain.TopicName("t")));
+    assertFalse(fx.core.kick().kick(new io.realtime.domain.ConnectionId("node-c.c1")),
+        "no such node");
+    assertFalse(fx.core.kick().kick(new io.realtime.domain.ConnectionId("node-a.gone")));
+    assertEquals(List.of("node-b node-b.c1", "node-b node-b.c1 t", "node-c node-c.c1"),
+        bus.kicks);
+  }
+
+  @Test
+  void anotherNodesKickAndSubscribeReachTheConnectionHere() {
+    var alice = fx.connect(user("alice"));
+    bus.receiver.subscribe(alice.session.connection().id(), new io.realtime.domain.TopicName("t"));
+    bus.confirm("t");
+    assertEquals(1, fx.core.stats().stats().topics());
+    bus.receiver.kick(alice.session.connection().id());
+    assertEquals(io.realtime.domain.CloseCode.KICKED, alice.channel.closedWith());
+  }
+
+  @Test
   void closingTheCoreClosesTheBus() {
     fx.close();
     assertTrue(bus.closed);

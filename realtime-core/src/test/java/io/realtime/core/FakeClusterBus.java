@@ -1,5 +1,6 @@
 package io.realtime.core;
 
+import io.realtime.domain.ConnectionId;
 import io.realtime.domain.Envelope;
 import io.realtime.domain.StreamPosition;
 import io.realtime.domain.TopicName;
@@ -74,6 +75,21 @@ public final class FakeClusterBus implements ClusterBus {
   public synchronized CompletionStage<Boolean> sendToNode(String node, Envelope message) {
     sentToNode.computeIfAbsent(node, k -> new ArrayList<>()).add(message);
     return CompletableFuture.completedFuture(true);
+  }
+
+  public final List<String> kicks = new ArrayList<>();
+
+  @Override
+  public synchronized CompletionStage<Boolean> kick(String node, ConnectionId connection) {
+    kicks.add(node + " " + connection.value());
+    return CompletableFuture.completedFuture(node.equals("node-b"));
+  }
+
+  @Override
+  public synchronized CompletionStage<Boolean> subscribe(String node, ConnectionId connection,
+      TopicName topic) {
+    kicks.add(node + " " + connection.value() + " " + topic.value());
+    return CompletableFuture.completedFuture(node.equals("node-b"));
   }
 
   @Override

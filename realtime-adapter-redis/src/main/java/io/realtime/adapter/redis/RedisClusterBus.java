@@ -1,5 +1,6 @@
 package io.realtime.adapter.redis;
 
+import io.realtime.domain.ConnectionId;
 import io.realtime.domain.Envelope;
 import io.realtime.domain.StreamPosition;
 import io.realtime.domain.TopicName;
@@ -17,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * The cluster bus over one {@link RedisEngine}: topic appends through the topic streams (the
  * publisher's node receives its own messages from its subscription, like every other),
  * broadcast, user and role messages on the shared channel (this node's own skipped on
- * receipt), connection messages on the holding node's channel.
+ * receipt), connection messages, kicks and server-side subscribes on the holding node's
+ * channel.
  *
  * <p>Futures complete on this adapter's two callback threads, not on Lettuce's event loops, so
  * the core's continuations (encoding a replay, queueing frames) never run on a Netty thread.
@@ -85,6 +87,17 @@ public final class RedisClusterBus implements ClusterBus {
   @Override
   public CompletionStage<Boolean> sendToNode(String node, Envelope connectionMessage) {
     return off(engine.sendToNode(node, new NodeCommand.Deliver(connectionMessage)));
+  }
+
+  @Override
+  public CompletionStage<Boolean> kick(String node, ConnectionId connection) {
+    return off(engine.sendToNode(node, new NodeCommand.Kick(connection)));
+  }
+
+  @Override
+  public CompletionStage<Boolean> subscribe(String node, ConnectionId connection,
+      TopicName topic) {
+    return off(engine.sendToNode(node, new NodeCommand.Subscribe(connection, topic)));
   }
 
   @Override
@@ -172,9 +185,12 @@ public final class RedisClusterBus implements ClusterBus {
       }
       if (command instanceof NodeCommand.Deliver d) {
         r.connectionMessage(d.envelope());
+      } else if (command instanceof NodeCommand.Kick k) {
+        r.kick(k.connection());
+      } else if (command instanceof NodeCommand.Subscribe s) {
+        r.subscribe(s.connection(), s.topic());
       } else {
-        log.warn("cluster.command_unsupported nodeId={} from={} command={}", nodeId, originNode,
-            command.getClass().getSimpleName());
+        throw new AssertionError(command);
       }
     }
 

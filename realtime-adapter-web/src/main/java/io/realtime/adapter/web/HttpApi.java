@@ -42,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * or a JWT carrying {@code realtime:admin}; in dev mode any token that verifies will do.
  * Anything else is 401 (a verified token without the permission included, as the contract
  * says "no or wrong credential"). {@code DELETE /api/v1/connections/{id}} and
- * {@code POST .../subscriptions} answer 404 when no such connection is open on this node.
+ * {@code POST .../subscriptions} answer 404 when no such connection is open on this node (in a
+ * cluster: nor on the node its id names). A publish the cluster's store refused is 503
+ * {@code unavailable} with {@code Retry-After}.
  * Unknown paths are 404 and known paths with another method 405, both as JSON.
  *
  * <p>Thread-safe. {@link #handle} never throws; it may block briefly (a key fetch when a JWT

@@ -59,12 +59,6 @@ public record RealtimeConfig(
         nodeId);
   }
 
-  /** A copy with another backplane, Redis URL, key prefix and node id (tests, embedding). */
-  public RealtimeConfig withBackplane(BackplaneKind kind, URI url, String prefix, String node) {
-    return new RealtimeConfig(transport, settings, jwtSecret, jwtPublicKey, jwksUrl, jwtIssuer,
-        jwtAudience, rolesClaim, permissionsClaim, topicsClaim, kind, url, prefix, node);
-  }
-
   /** A copy listening on {@code newPort} (0: any free port). */
   public RealtimeConfig withPort(int newPort) {
     return withSettings(settings.withPort(newPort));

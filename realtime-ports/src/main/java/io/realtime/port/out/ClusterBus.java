@@ -1,5 +1,6 @@
 package io.realtime.port.out;
 
+import io.realtime.domain.ConnectionId;
 import io.realtime.domain.Envelope;
 import io.realtime.domain.StreamPosition;
 import io.realtime.domain.TopicName;
@@ -12,7 +13,8 @@ import java.util.concurrent.CompletionStage;
  * delivers them to every listening node, the publisher's own included, in position order, so
  * a node delivers its topic messages to its subscribers only from {@link Receiver#topicMessage};
  * it carries broadcast, user and role messages to the other nodes (the publisher routes its
- * own), and connection messages to the node that holds the connection.
+ * own), and connection messages, kicks and server-side subscribes to the node that holds the
+ * connection.
  *
  * <p>Thread-safe; no method blocks. Futures fail when the store is out of reach, within 2
  * seconds; they complete on the bus's own threads, never on an I/O thread, but continuations
@@ -46,6 +48,18 @@ public interface ClusterBus extends AutoCloseable {
   CompletionStage<Boolean> sendToNode(String nodeId, Envelope connectionMessage);
 
   /**
+   * Asks node {@code nodeId} to close one of its connections with 4003; completes with false
+   * when no such node is listening (the node may no longer hold the connection).
+   */
+  CompletionStage<Boolean> kick(String nodeId, ConnectionId connection);
+
+  /**
+   * Asks node {@code nodeId} to subscribe one of its connections to a topic (server-side
+   * subscribe); completes with false when no such node is listening.
+   */
+  CompletionStage<Boolean> subscribe(String nodeId, ConnectionId connection, TopicName topic);
+
+  /**
    * Makes this node receive the topic's messages; completes once that holds cluster-wide: a
    * message appended anywhere afterwards reaches this node. Counted: one {@link #unlisten} per
    * successful {@code listen}; a failed listen counts nothing.
@@ -74,6 +88,12 @@ public interface ClusterBus extends AutoCloseable {
 
     /** A connection message for a connection this node holds. */
     void connectionMessage(Envelope message);
+
+    /** Another node's API kicks a connection of this node (4003). */
+    void kick(ConnectionId connection);
+
+    /** Another node's API subscribes a connection of this node to a topic. */
+    void subscribe(ConnectionId connection, TopicName topic);
 
     /**
      * This node lost messages of the topic that the shared history cannot give back: its
