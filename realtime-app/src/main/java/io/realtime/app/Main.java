@@ -113,10 +113,10 @@ public final class Main {
     };
     RealtimeServer server = component.server();
     server.start();
-    log.info("server.started transport={} host={} port={} mode={} backplane={}",
+    log.info("server.started transport={} host={} port={} mode={} backplane={} node={}",
         server.transport(), config.settings().host(), server.port(),
         config.devMode() ? "dev" : "jwt",
-        config.backplane().name().toLowerCase(Locale.ROOT));
+        config.backplane().name().toLowerCase(Locale.ROOT), config.nodeId());
     return new Running(component);
   }
 

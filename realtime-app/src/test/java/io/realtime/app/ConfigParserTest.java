@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.realtime.app.config.BackplaneKind;
 import io.realtime.app.config.ConfigException;
 import io.realtime.app.config.ConfigParser;
 import io.realtime.app.config.RealtimeConfig;
@@ -83,6 +84,29 @@ class ConfigParserTest {
     assertTrue(e.getMessage().contains("--jwt-secret"), e.getMessage());
     assertTrue(e.getMessage().contains("got 10"), e.getMessage());
     assertFalse(e.getMessage().contains("tenbytes"), "the secret itself is never printed");
+  }
+
+  @Test
+  void redisBackplaneTakesItsUrlPrefixAndNodeId() {
+    RealtimeConfig c = ConfigParser.parse(Map.of("REALTIME_BACKPLANE", "redis",
+        "REALTIME_REDIS_URL", "redis://cache:6380/2", "REALTIME_REDIS_PREFIX", "eu:rt"),
+        new String[] {"--node-id=web-1"});
+    assertEquals(BackplaneKind.REDIS, c.backplane());
+    assertEquals("redis://cache:6380/2", c.redisUrl().toString());
+    assertEquals("eu:rt", c.redisPrefix());
+    assertEquals("web-1", c.nodeId());
+    RealtimeConfig defaults = ConfigParser.parse(Map.of(), new String[0]);
+    assertEquals("realtime", defaults.redisPrefix());
+    assertFalse(defaults.nodeId().isEmpty(), "a random node id by default");
+  }
+
+  @Test
+  void aNodeIdThatCannotNameChannelsIsRefused() {
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigParser.parse(
+        Map.of("REALTIME_NODE_ID", "no spaces", "REALTIME_REDIS_PREFIX", "a b"),
+        new String[0]));
+    assertTrue(e.getMessage().contains("REALTIME_NODE_ID"), e.getMessage());
+    assertTrue(e.getMessage().contains("REALTIME_REDIS_PREFIX"), e.getMessage());
   }
 
   @Test

@@ -68,7 +68,7 @@ class MainTest {
   }
 
   @Test
-  void helpSaysWhereDevModeListensAndThatRedisIsNotAvailableYet() {
+  void helpSaysWhereDevModeListensAndOffersRedis() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     Main.run(Map.of(), new String[] {"--help"}, new PrintStream(out),
         new PrintStream(new ByteArrayOutputStream()));
@@ -79,7 +79,8 @@ class MainTest {
         text);
     String backplane = text.lines().filter(l -> l.contains("REALTIME_BACKPLANE")).findFirst()
         .orElseThrow();
-    assertTrue(backplane.contains("redis is not available yet"), backplane);
+    assertTrue(backplane.contains("memory") && backplane.contains("redis"), backplane);
+    assertTrue(text.contains("REALTIME_REDIS_PREFIX") && text.contains("REALTIME_NODE_ID"), text);
   }
 
   @Test
@@ -266,6 +267,11 @@ class MainTest {
     @Override
     public void onError(WebSocket ws, Throwable error) {
       closeCode.completeExceptionally(error);
+    }
+
+    /** The next frame within {@code wait}, or null. */
+    String poll(Duration wait) throws InterruptedException {
+      return texts.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     String next() throws InterruptedException {

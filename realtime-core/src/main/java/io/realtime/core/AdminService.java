@@ -10,7 +10,12 @@ import io.realtime.port.in.QueryPresenceUseCase;
 import io.realtime.port.in.QueryStatsUseCase;
 import io.realtime.port.in.SubscribeConnectionUseCase;
 import io.realtime.port.out.PresenceStore;
+import io.realtime.port.out.ClusterBus;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.Set;
 
 /** The server API's operations on connections (PROTOCOL.md section 5). */
@@ -19,9 +24,11 @@ public final class AdminService implements KickConnectionUseCase, SubscribeConne
   private final RoutingTable<ConnectionSession, Subscription> routes;
   private final Subscriptions subscriptions;
   private final PresenceStore presence;
+  private final ClusterBus cluster; // null on a single node
 
   AdminService(RoutingTable<ConnectionSession, Subscription> routes,
-      Subscriptions subscriptions, PresenceStore presence) {
+      Subscriptions subscriptions, PresenceStore presence, ClusterBus cluster) {
+    this.cluster = cluster;
     this.routes = routes;
     this.subscriptions = subscriptions;
     this.presence = presence;
@@ -31,13 +38,52 @@ public final class AdminService implements KickConnectionUseCase, SubscribeConne
   public boolean kick(ConnectionId id) {
     Optional<ConnectionSession> session = routes.handle(id);
     session.ifPresent(s -> s.close(CloseCode.KICKED));
-    return session.isPresent();
+    if (session.isPresent()) {
+      return true;
+    }
+    Optional<String> node = remoteNode(id);
+    return node.isPresent() && ask(cluster.kick(node.get(), id));
   }
 
   @Override
   public boolean subscribe(ConnectionId id, TopicName topic) {
     Optional<ConnectionSession> session = routes.handle(id);
-    return session.isPresent() && subscriptions.subscribeByServer(session.get(), topic);
+    if (session.isPresent()) {
+      return subscriptions.subscribeByServer(session.get(), topic);
+    }
+    Optional<String> node = remoteNode(id);
+    return node.isPresent() && ask(cluster.subscribe(node.get(), id, topic));
+  }
+
+  /** Another node's kick of a connection here. */
+  void kickedByCluster(ConnectionId id) {
+    routes.handle(id).ifPresent(s -> s.close(CloseCode.KICKED));
+  }
+
+  /** Another node's server-side subscribe of a connection here. */
+  void subscribedByCluster(ConnectionId id, TopicName topic) {
+    routes.handle(id).ifPresent(s -> subscriptions.subscribeByServer(s, topic));
+  }
+
+  /** The other node an id names, in a cluster. */
+  private Optional<String> remoteNode(ConnectionId id) {
+    if (cluster == null) {
+      return Optional.empty();
+    }
+    return ConnectionIds.node(id.value()).filter(n -> !n.equals(cluster.nodeId()));
+  }
+
+  /** Waits for the bus, bounded like a publish; a failure counts as no such node. */
+  private static boolean ask(CompletionStage<Boolean> answer) {
+    try {
+      return answer.toCompletableFuture()
+          .get(PublishService.BUS_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   @Override

@@ -77,6 +77,7 @@ final class ConnectionLifecycle implements OpenConnectionUseCase, DrainConnectio
     }
     // read before removal; a subscribe racing it sees the session ended and leaves by itself
     List<TopicName> topics = List.copyOf(routes.topicsOf(session.id()));
+    subscriptions.unlistenAll(session, topics);
     routes.remove(session.id());
     session.cancelExpiry();
     subscriptions.leaveAll(session, topics);

@@ -8,6 +8,7 @@ import io.realtime.core.embedded.RandomIdGenerator;
 import io.realtime.domain.MessageTypes;
 import io.realtime.domain.RoutingTable;
 import io.realtime.port.in.AuthenticateUseCase;
+import io.realtime.port.in.BackplaneStatus;
 import io.realtime.port.in.DrainConnectionsUseCase;
 import io.realtime.port.in.KickConnectionUseCase;
 import io.realtime.port.in.OpenConnectionUseCase;
@@ -19,6 +20,7 @@ import io.realtime.port.in.RealtimeUseCases;
 import io.realtime.port.in.SubscribeConnectionUseCase;
 import io.realtime.port.out.Backplane;
 import io.realtime.port.out.ClientMessageHandler;
+import io.realtime.port.out.ClusterBus;
 import io.realtime.port.out.FrameCodec;
 import io.realtime.port.out.IdGenerator;
 import io.realtime.port.out.PresenceStore;
@@ -28,6 +30,9 @@ import io.realtime.port.out.TokenVerifier;
 import io.realtime.port.out.TopicHistory;
 import io.realtime.port.out.Transport;
 import io.realtime.port.out.UserDirectory;
+import io.realtime.domain.ConnectionId;
+import io.realtime.domain.Envelope;
+import io.realtime.domain.TopicName;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,7 +54,12 @@ import java.util.function.LongSupplier;
  * core.publish().publish(new PublishRequest(Target.user("u-1"), "notification", payload));
  * }</pre>
  *
- * <p>Thread-safe. {@link #close()} stops its timers and leaves the backplane.
+ * <p>With a {@link ClusterBus} ({@link Builder#cluster}) the node is one of a cluster
+ * (PROTOCOL.md section 8): topics are positioned and delivered through the bus, the other
+ * routes reach the other nodes through it, and connection ids name this node.
+ *
+ * <p>Thread-safe. {@link #close()} stops its timers and leaves the backplane (and closes the
+ * cluster bus).
  */
 public final class RealtimeCore implements RealtimeUseCases, AutoCloseable {
   private final ConnectionLifecycle lifecycle;
@@ -57,6 +67,7 @@ public final class RealtimeCore implements RealtimeUseCases, AutoCloseable {
   private final AdminService admin;
   private final AuthenticationService authentication;
   private final Backplane backplane;
+  private final ClusterBus cluster; // null on a single node
   private final List<AutoCloseable> owned;
   private final List<Scheduler.Cancellable> timers = new ArrayList<>();
 
@@ -75,18 +86,60 @@ public final class RealtimeCore implements RealtimeUseCases, AutoCloseable {
     FrameCodec codec = Objects.requireNonNull(b.codec, "codec: give one, or start on a transport");
     Replies replies = new Replies(codec, b.events);
     authentication = new AuthenticationService(b.verifier, b.userDirectory, b.events);
+    cluster = b.cluster;
     publisher = new PublishService(routes, codec, history, b.backplane, b.ids, b.clock,
-        b.events, settings.sendQueue());
+        b.events, settings.sendQueue(), cluster);
     Subscriptions subscriptions = new Subscriptions(routes, history, b.presence, replies,
-        b.events);
+        b.events, cluster);
     ExpiryTimers expiry = new ExpiryTimers(scheduler, b.clock, settings.clockSkew());
     ClientCommands commands = new ClientCommands(codec, replies, subscriptions, publisher,
         authentication, expiry, b.events, routes, b.handlers, settings.clientRate());
-    lifecycle = new ConnectionLifecycle(routes, replies, commands, subscriptions, expiry, b.ids,
-        b.clock, b.ticker, b.events, settings);
-    admin = new AdminService(routes, subscriptions, b.presence);
+    IdGenerator connectionIds = cluster == null ? b.ids
+        : ConnectionIds.onNode(cluster.nodeId(), b.ids);
+    lifecycle = new ConnectionLifecycle(routes, replies, commands, subscriptions, expiry,
+        connectionIds, b.clock, b.ticker, b.events, settings);
+    admin = new AdminService(routes, subscriptions, b.presence, cluster);
     backplane = b.backplane;
     backplane.start(publisher::deliverLocally);
+    if (cluster != null) {
+      cluster.start(new ClusterBus.Receiver() {
+        @Override
+        public void topicMessage(Envelope message) {
+          publisher.deliverLocally(message);
+        }
+
+        @Override
+        public void sharedMessage(Envelope message) {
+          publisher.deliverLocally(message);
+        }
+
+        @Override
+        public void connectionMessage(Envelope message) {
+          publisher.deliverLocally(message);
+        }
+
+        @Override
+        public void kick(ConnectionId connection) {
+          admin.kickedByCluster(connection);
+        }
+
+        @Override
+        public void subscribe(ConnectionId connection, TopicName topic) {
+          admin.subscribedByCluster(connection, topic);
+        }
+
+        @Override
+        public void historyLost(TopicName topic) {
+          publisher.resumeNeeded(topic);
+        }
+
+        @Override
+        public ClusterBus.Load load() {
+          var s = admin.stats();
+          return new ClusterBus.Load(s.connections(), s.users(), s.topics());
+        }
+      });
+    }
     timers.add(scheduler.every(lifecycle::heartbeat, settings.heartbeat()));
     if (history instanceof InMemoryTopicHistory memory) {
       timers.add(scheduler.every(memory::sweep, Duration.ofSeconds(30)));
@@ -138,9 +191,20 @@ public final class RealtimeCore implements RealtimeUseCases, AutoCloseable {
   }
 
   @Override
+  public BackplaneStatus backplane() {
+    if (cluster == null) {
+      return BackplaneStatus.LOCAL;
+    }
+    return cluster.available() ? BackplaneStatus.UP : BackplaneStatus.DOWN;
+  }
+
+  @Override
   public void close() {
     timers.forEach(Scheduler.Cancellable::cancel);
     backplane.close();
+    if (cluster != null) {
+      cluster.close();
+    }
     for (AutoCloseable c : owned) {
       try {
         c.close();
@@ -161,6 +225,7 @@ public final class RealtimeCore implements RealtimeUseCases, AutoCloseable {
     private IdGenerator ids = new RandomIdGenerator();
     private Backplane backplane = new InProcessBackplane();
     private TopicHistory history;
+    private ClusterBus cluster;
     private PresenceStore presence = new InMemoryPresenceStore();
     private RealtimeEvents events = RealtimeEvents.NONE;
     private UserDirectory userDirectory = UserDirectory.trustToken();
@@ -206,6 +271,16 @@ public final class RealtimeCore implements RealtimeUseCases, AutoCloseable {
 
     public Builder backplane(Backplane value) {
       backplane = Objects.requireNonNull(value);
+      return this;
+    }
+
+    /**
+     * Makes this node one of a cluster sharing {@code value}: topic history then lives in the
+     * bus (the history given here only decides whether {@code since} is offered), and the core
+     * closes the bus when it closes.
+     */
+    public Builder cluster(ClusterBus value) {
+      cluster = Objects.requireNonNull(value);
       return this;
     }
 

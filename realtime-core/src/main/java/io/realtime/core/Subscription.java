@@ -19,6 +19,8 @@ final class Subscription {
   private volatile boolean recovering;
   private List<StoredMessage> held; // guarded by this, only while recovering
   private volatile StreamPosition replayedUpTo; // null: no replay, nothing to deduplicate
+  private boolean listened; // cluster: the bus's listen succeeded; guarded by this
+  private boolean removed; // cluster: the subscription left the routing table; guarded by this
 
   private Subscription(boolean presence, boolean recovering) {
     this.presence = presence;
@@ -77,6 +79,38 @@ final class Subscription {
       held = null;
       recovering = false;
     }
+  }
+
+  /** Lets held messages through without a replay (a cluster subscribe without since). */
+  void finishWithoutReplay(ConnectionSession session) {
+    synchronized (this) {
+      for (StoredMessage message : held) {
+        session.send(message.frame());
+      }
+      held = null;
+      recovering = false;
+    }
+  }
+
+  /**
+   * Cluster: the bus now listens to the topic for this subscription; true if the subscription
+   * was removed meanwhile, so the caller must take the listen back.
+   */
+  synchronized boolean listened() {
+    listened = true;
+    return removed;
+  }
+
+  /**
+   * Cluster: the subscription left the routing table; true if its listen had succeeded, so the
+   * caller must take it back (exactly one of the two calls answers true).
+   */
+  synchronized boolean removed() {
+    if (removed) {
+      return false;
+    }
+    removed = true;
+    return listened;
   }
 
   private boolean replayed(StreamPosition position) {

@@ -7,21 +7,30 @@ import io.realtime.domain.ServerFrame;
 import io.realtime.domain.StreamPosition;
 import io.realtime.domain.TopicName;
 import io.realtime.domain.UserId;
+import io.realtime.port.out.ClusterBus;
 import io.realtime.port.out.EncodedFrame;
 import io.realtime.port.out.PresenceStore;
 import io.realtime.port.out.RealtimeEvents;
 import io.realtime.port.out.Replay;
+import io.realtime.port.out.StoredMessage;
 import io.realtime.port.out.TopicHistory;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Topics of connections: subscribe (with recovery from {@code since}, and presence),
  * unsubscribe, and leaving every topic when a connection ends. Membership itself lives in the
  * routing table, each with its {@link Subscription}.
+ *
+ * <p>In a cluster every subscription makes the {@link ClusterBus} listen to its topic (the bus
+ * counts), and is held like a recovering one until the listen holds cluster-wide: the ack
+ * comes then, and {@code since} reads the shared history after it. Each subscription's listen
+ * is taken back exactly once, when it leaves the routing table (see
+ * {@link Subscription#listened()}). Those continuations run on the bus's threads.
  */
 final class Subscriptions {
   private final RoutingTable<ConnectionSession, Subscription> routes;
@@ -29,9 +38,11 @@ final class Subscriptions {
   private final PresenceStore presence;
   private final Replies replies;
   private final RealtimeEvents events;
+  private final ClusterBus cluster; // null on a single node
 
   Subscriptions(RoutingTable<ConnectionSession, Subscription> routes, TopicHistory history,
-      PresenceStore presence, Replies replies, RealtimeEvents events) {
+      PresenceStore presence, Replies replies, RealtimeEvents events, ClusterBus cluster) {
+    this.cluster = cluster;
     this.routes = routes;
     this.history = history;
     this.presence = presence;
@@ -46,6 +57,10 @@ final class Subscriptions {
       return;
     }
     String ref = command.ref();
+    if (cluster != null) {
+      subscribeInCluster(session, topic.get(), command);
+      return;
+    }
     if (command.since().isEmpty()) {
       if (add(session, topic.get(), Subscription.live(command.presence()))) {
         replies.reply(session, new ServerFrame.Ack(ref));
@@ -65,6 +80,17 @@ final class Subscriptions {
 
   /** The server API's subscribe: no check, no answer, no replay. False if the connection left. */
   boolean subscribeByServer(ConnectionSession session, TopicName topic) {
+    if (cluster != null) {
+      Subscription subscription = Subscription.recovering(false);
+      if (!add(session, topic, subscription)) {
+        return routes.isSubscribed(session.id(), topic);
+      }
+      listen(session, topic, subscription, () -> {
+        subscription.finishWithoutReplay(session);
+        joined(session, topic, false);
+      }, () -> {});
+      return true;
+    }
     if (add(session, topic, Subscription.live(false))) {
       joined(session, topic, false);
       return true;
@@ -79,7 +105,9 @@ final class Subscriptions {
       return;
     }
     TopicName topic = new TopicName(command.topic());
+    Optional<Subscription> subscription = routes.subscription(session.id(), topic);
     if (routes.unsubscribe(session.id(), topic)) {
+      subscription.ifPresent(s -> unlisten(topic, s));
       leave(session, topic);
     }
     replies.reply(session, new ServerFrame.Ack(command.ref()));
@@ -88,6 +116,101 @@ final class Subscriptions {
   /** Presence leaves for every topic an ended connection was on (its routes are gone). */
   void leaveAll(ConnectionSession session, Collection<TopicName> topics) {
     topics.forEach(topic -> leave(session, topic));
+  }
+
+  /** Cluster: takes back the listens of a connection about to end, before its routes go. */
+  void unlistenAll(ConnectionSession session, Collection<TopicName> topics) {
+    if (cluster != null) {
+      topics.forEach(topic -> routes.subscription(session.id(), topic)
+          .ifPresent(s -> unlisten(topic, s)));
+    }
+  }
+
+  private void subscribeInCluster(ConnectionSession session, TopicName topic,
+      ClientCommand.Subscribe command) {
+    String ref = command.ref();
+    String since = command.since(); // empty: no since
+    if (!since.isEmpty() && !history.enabled()) {
+      replies.error(session, ref, ErrorCode.HISTORY_UNAVAILABLE,
+          "this server keeps no history to replay from");
+      return;
+    }
+    Subscription subscription = Subscription.recovering(command.presence());
+    if (!add(session, topic, subscription)) {
+      if (routes.isSubscribed(session.id(), topic)) { // nothing missed while subscribed
+        replies.reply(session, !since.isEmpty() ? new ServerFrame.RecoveryAck(ref, true)
+            : new ServerFrame.Ack(ref));
+      }
+      return;
+    }
+    Runnable unavailable = () -> replies.error(session, ref, ErrorCode.UNAVAILABLE,
+        "the cluster's store is unreachable; subscribe again later");
+    listen(session, topic, subscription, () -> {
+      if (since.isEmpty()) {
+        replies.reply(session, new ServerFrame.Ack(ref));
+        subscription.finishWithoutReplay(session);
+        joined(session, topic, command.presence());
+        return;
+      }
+      Optional<StreamPosition> after = StreamPosition.parse(since);
+      CompletionStage<ClusterBus.History> read = after.isPresent()
+          ? cluster.since(topic, after.get()) : cluster.retained(topic);
+      read.whenComplete((h, e) -> {
+        if (e != null) {
+          drop(session, topic, subscription);
+          unavailable.run();
+          return;
+        }
+        List<StoredMessage> replay = new ArrayList<>(h.messages().size());
+        for (var m : h.messages()) {
+          StreamPosition.parse(m.id()).ifPresent(p -> replay.add(
+              new StoredMessage(m, p, replies.encode(new ServerFrame.Message(m)))));
+        }
+        replies.reply(session, new ServerFrame.RecoveryAck(ref, h.recovered()));
+        subscription.finishRecovery(replay, h.head(), session);
+        joined(session, topic, command.presence());
+      });
+    }, unavailable);
+  }
+
+  /**
+   * Makes the bus listen for a registered subscription; then runs {@code listening}, or on
+   * failure takes the registration back and runs {@code failed}.
+   */
+  private void listen(ConnectionSession session, TopicName topic, Subscription subscription,
+      Runnable listening, Runnable failed) {
+    cluster.listen(topic).whenComplete((r, e) -> {
+      if (e != null) {
+        if (routes.subscription(session.id(), topic).orElse(null) == subscription) {
+          routes.unsubscribe(session.id(), topic);
+        }
+        failed.run();
+        return;
+      }
+      if (subscription.listened()) { // removed meanwhile
+        cluster.unlisten(topic);
+        return;
+      }
+      if (session.isEnded()) { // its routes may be gone without our unlisten
+        unlisten(topic, subscription);
+        return;
+      }
+      listening.run();
+    });
+  }
+
+  /** Takes a subscription out of the routing table after its listen succeeded. */
+  private void drop(ConnectionSession session, TopicName topic, Subscription subscription) {
+    if (routes.subscription(session.id(), topic).orElse(null) == subscription) {
+      routes.unsubscribe(session.id(), topic);
+    }
+    unlisten(topic, subscription);
+  }
+
+  private void unlisten(TopicName topic, Subscription subscription) {
+    if (cluster != null && subscription.removed()) {
+      cluster.unlisten(topic);
+    }
   }
 
   private Optional<TopicName> allowedTopic(ConnectionSession session, String ref, String name) {

@@ -17,7 +17,9 @@ public enum CloseCode {
   /** The token expired and was not refreshed. */
   TOKEN_EXPIRED(4001, "token expired", CloseReason.TOKEN_EXPIRED),
   /** Disconnected by the server API; do not reconnect automatically. */
-  KICKED(4003, "disconnected by the server", CloseReason.KICKED);
+  KICKED(4003, "disconnected by the server", CloseReason.KICKED),
+  /** Messages of a subscribed topic were lost on this node: reconnect at once, resume with since. */
+  RESUME_NEEDED(4004, "resume needed", CloseReason.RESUME_NEEDED);
 
   private final int code;
   private final String text;

@@ -20,6 +20,8 @@ public enum CloseReason {
   TOKEN_EXPIRED("token_expired"),
   /** Kicked through the server API. */
   KICKED("kicked"),
+  /** A node of a cluster lost topic messages it could not refill from the shared history. */
+  RESUME_NEEDED("resume_needed"),
   /** A transport failure. */
   ERROR("error");
 

@@ -28,7 +28,7 @@ class CloseCodeTest {
   void everyProtocolCodeExistsAndNoOther() {
     Set<Integer> codes = Arrays.stream(CloseCode.values()).map(CloseCode::code)
         .collect(Collectors.toCollection(TreeSet::new));
-    assertEquals(new TreeSet<>(Set.of(1000, 1001, 1008, 1009, 1013, 4001, 4003)), codes);
+    assertEquals(new TreeSet<>(Set.of(1000, 1001, 1008, 1009, 1013, 4001, 4003, 4004)), codes);
   }
 
   @Test
@@ -50,6 +50,7 @@ class CloseCodeTest {
     assertEquals(CloseReason.SLOW_CONSUMER, CloseCode.SLOW_CONSUMER.reason());
     assertEquals(CloseReason.TOKEN_EXPIRED, CloseCode.TOKEN_EXPIRED.reason());
     assertEquals(CloseReason.KICKED, CloseCode.KICKED.reason());
+    assertEquals(CloseReason.RESUME_NEEDED, CloseCode.RESUME_NEEDED.reason());
   }
 
   @Test

@@ -4,6 +4,7 @@ import io.realtime.port.in.RealtimeUseCases;
 import io.realtime.port.in.RealtimeSettings;
 import com.fasterxml.jackson.core.JsonFactory;
 import io.realtime.domain.ConnectionId;
+import io.realtime.domain.ErrorCode;
 import io.realtime.domain.MessageTypes;
 import io.realtime.domain.Permissions;
 import io.realtime.domain.Principal;
@@ -42,7 +43,9 @@ import org.slf4j.LoggerFactory;
  * without that permission is refused: anyone may mint one).
  * Anything else is 401 (a verified token without the permission included, as the contract
  * says "no or wrong credential"). {@code DELETE /api/v1/connections/{id}} and
- * {@code POST .../subscriptions} answer 404 when no such connection is open on this node.
+ * {@code POST .../subscriptions} answer 404 when no such connection is open on this node (in a
+ * cluster: nor on the node its id names). A publish the cluster's store refused is 503
+ * {@code unavailable} with {@code Retry-After}.
  * Unknown paths are 404 and known paths with another method 405, both as JSON.
  *
  * <p>Thread-safe. {@link #handle} never throws; it may block briefly (a key fetch when a JWT
@@ -195,6 +198,10 @@ public final class HttpApi {
       return HttpResponse.json(202, out.toString());
     }
     PublishResult.Rejected rejected = (PublishResult.Rejected) result;
+    if (rejected.code() == ErrorCode.UNAVAILABLE) { // the cluster's store is out of reach
+      return new HttpResponse(503, HttpResponse.JSON, Map.of("Retry-After", "1"),
+          JsonText.error(rejected.code().wire(), rejected.message()));
+    }
     return HttpResponse.error(400, rejected.code().wire(), rejected.message());
   }
 
@@ -289,9 +296,14 @@ public final class HttpApi {
 
 
   private HttpResponse health() {
+    String backplane = switch (core.backplane()) { // a node of a cluster says how its link is
+      case LOCAL -> "";
+      case UP -> ",\"backplane\":\"up\"";
+      case DOWN -> ",\"backplane\":\"down\"";
+    };
     return core.drain().draining()
-        ? HttpResponse.json(503, "{\"status\":\"DRAINING\"}")
-        : HttpResponse.json(200, "{\"status\":\"UP\"}");
+        ? HttpResponse.json(503, "{\"status\":\"DRAINING\"" + backplane + "}")
+        : HttpResponse.json(200, "{\"status\":\"UP\"" + backplane + "}");
   }
 
   private HttpResponse metrics() {

@@ -38,6 +38,7 @@ final class FakeCore implements OpenConnectionUseCase, AuthenticateUseCase,
   final AtomicInteger authentications = new AtomicInteger();
   volatile int connectionCount;
   volatile boolean draining;
+  volatile io.realtime.port.in.BackplaneStatus backplane = io.realtime.port.in.BackplaneStatus.LOCAL;
 
   FakeCore token(String token, Principal principal) {
     tokens.put(token, principal);
@@ -86,6 +87,11 @@ final class FakeCore implements OpenConnectionUseCase, AuthenticateUseCase,
       public DrainConnectionsUseCase drain() {
         return fake;
       }
+
+      @Override
+      public io.realtime.port.in.BackplaneStatus backplane() {
+        return fake.backplane;
+      }
     };
   }
 
@@ -106,6 +112,9 @@ final class FakeCore implements OpenConnectionUseCase, AuthenticateUseCase,
 
   @Override
   public PublishResult publish(PublishRequest request) {
+    if (backplane == io.realtime.port.in.BackplaneStatus.DOWN) {
+      return new PublishResult.Rejected(ErrorCode.UNAVAILABLE, "the store is unreachable");
+    }
     if (request.type().equals("boom")) {
       return new PublishResult.Rejected(ErrorCode.BAD_REQUEST, "boom is refused");
     }

@@ -71,6 +71,25 @@ class HttpApiTest {
   }
 
   @Test
+  void aClusterNodesHealthSaysHowItsBackplaneIsAndStays200() {
+    core.backplane = io.realtime.port.in.BackplaneStatus.UP;
+    assertEquals("{\"status\":\"UP\",\"backplane\":\"up\"}", call("GET", "/health", "").body());
+    core.backplane = io.realtime.port.in.BackplaneStatus.DOWN;
+    HttpResponse down = call("GET", "/health", "");
+    assertEquals(200, down.status());
+    assertEquals("{\"status\":\"UP\",\"backplane\":\"down\"}", down.body());
+  }
+
+  @Test
+  void anUnavailableBackplaneRefusesAPublishWith503AndRetryAfter() {
+    core.backplane = io.realtime.port.in.BackplaneStatus.DOWN;
+    HttpResponse r = api("POST", "/api/v1/messages",
+        "{\"target\":{\"kind\":\"broadcast\"},\"type\":\"note\",\"payload\":{}}");
+    assertError(r, 503, "unavailable");
+    assertEquals("1", r.headers().get("Retry-After"));
+  }
+
+  @Test
   void metricsArePassedThroughAsPrometheusText() {
     HttpResponse r = call("GET", "/metrics", "");
     assertEquals(200, r.status());

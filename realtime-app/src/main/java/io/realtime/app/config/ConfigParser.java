@@ -56,8 +56,10 @@ public final class ConfigParser {
     define("MAX_FRAME_BYTES", "65536", "largest client frame");
     define("SEND_QUEUE", "1024", "outbound frames buffered per connection");
     define("HEARTBEAT_SECONDS", "30", "ping interval; 2 silent intervals close");
-    define("BACKPLANE", "memory", "memory (single node); redis is not available yet");
-    define("REDIS_URL", "redis://localhost:6379", "used by the redis backplane (not yet)");
+    define("BACKPLANE", "memory", "memory (single node) or redis");
+    define("REDIS_URL", "redis://localhost:6379", "used by the redis backplane");
+    define("REDIS_PREFIX", "realtime", "prefix of every Redis key and channel");
+    define("NODE_ID", "", "this node's name in the cluster (default: random at start-up)");
   }
 
   private ConfigParser() {}
@@ -142,9 +144,15 @@ public final class ConfigParser {
         BackplaneKind.MEMORY);
     URI redisUrl = orDefault(r.uri("REDIS_URL", "redis", "rediss"),
         URI.create("redis://localhost:6379"));
-    if (backplane == BackplaneKind.REDIS) {
-      problems.add("REALTIME_BACKPLANE=redis (--backplane=redis) is not available in this build "
-          + "yet; use memory");
+    String redisPrefix = r.text("REDIS_PREFIX");
+    if (!redisPrefix.matches("[A-Za-z0-9_.:\\-]{1,64}")) {
+      problems.add(r.name("REDIS_PREFIX") + " must be 1-64 of letters, digits and _ . : -");
+    }
+    String nodeId = r.text("NODE_ID");
+    if (nodeId.isEmpty()) {
+      nodeId = io.realtime.adapter.redis.RedisSettings.randomNodeId();
+    } else if (!nodeId.matches("[A-Za-z0-9_.\\-]{1,64}")) {
+      problems.add(r.name("NODE_ID") + " must be 1-64 of letters, digits and _ . -");
     }
     if (!problems.isEmpty()) { // every value below is in range
       throw new ConfigException(problems);
@@ -180,7 +188,9 @@ public final class ConfigParser {
         r.text("JWT_PERMISSIONS_CLAIM"),
         r.text("JWT_TOPICS_CLAIM"),
         backplane,
-        redisUrl);
+        redisUrl,
+        redisPrefix,
+        nodeId);
   }
 
   private static <T> T orDefault(T value, T fallback) {

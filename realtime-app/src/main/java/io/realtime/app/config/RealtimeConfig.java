@@ -24,11 +24,15 @@ public record RealtimeConfig(
     String permissionsClaim,
     String topicsClaim,
     BackplaneKind backplane,
-    URI redisUrl) {
+    URI redisUrl,
+    String redisPrefix,
+    String nodeId) {
 
   public RealtimeConfig {
     Objects.requireNonNull(transport, "transport");
     Objects.requireNonNull(settings, "settings");
+    Objects.requireNonNull(redisPrefix, "redisPrefix");
+    Objects.requireNonNull(nodeId, "nodeId");
     if (settings.devMode() != noKey(jwtSecret, jwtPublicKey, jwksUrl)) {
       throw new IllegalArgumentException("dev mode is exactly: no JWT key configured");
     }
@@ -51,7 +55,8 @@ public record RealtimeConfig(
   /** A copy with other limits, for tests and embedding. */
   public RealtimeConfig withSettings(RealtimeSettings value) {
     return new RealtimeConfig(transport, value, jwtSecret, jwtPublicKey, jwksUrl, jwtIssuer,
-        jwtAudience, rolesClaim, permissionsClaim, topicsClaim, backplane, redisUrl);
+        jwtAudience, rolesClaim, permissionsClaim, topicsClaim, backplane, redisUrl, redisPrefix,
+        nodeId);
   }
 
   /** A copy listening on {@code newPort} (0: any free port). */
@@ -66,6 +71,6 @@ public record RealtimeConfig(
   @Override
   public String toString() { // never print secrets
     return "RealtimeConfig[transport=" + transport + ", settings=" + settings + ", backplane="
-        + backplane + "]";
+        + backplane + ", nodeId=" + nodeId + "]";
   }
 }

@@ -3,10 +3,16 @@ package io.realtime.app.wiring;
 import dagger.Binds;
 import dagger.Module;
 import dagger.Provides;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.realtime.adapter.redis.RedisClusterBus;
+import io.realtime.adapter.redis.RedisSettings;
+import io.realtime.app.config.BackplaneKind;
 import io.realtime.app.config.RealtimeConfig;
 import io.realtime.core.RealtimeCore;
 import io.realtime.core.embedded.InMemoryTopicHistory;
 import io.realtime.core.embedded.InProcessBackplane;
+import io.realtime.port.in.BackplaneStatus;
 import io.realtime.port.in.RealtimeSettings;
 import io.realtime.port.in.RealtimeUseCases;
 import io.realtime.port.out.Backplane;
@@ -48,6 +54,16 @@ public interface CoreModule {
     return new InProcessBackplane();
   }
 
+  /** The Redis engine's settings from the server's configuration. */
+  static RedisSettings redisSettings(RealtimeConfig config) {
+    RealtimeSettings s = config.settings();
+    return RedisSettings.builder(config.redisUrl().toString())
+        .prefix(config.redisPrefix())
+        .nodeId(config.nodeId())
+        .history(s.historySize(), s.historyAge())
+        .build();
+  }
+
   @Provides
   static UserDirectory userDirectory() {
     return UserDirectory.trustToken();
@@ -55,10 +71,14 @@ public interface CoreModule {
 
   @Provides
   @Singleton
-  static RealtimeCore core(RealtimeSettings settings, FrameCodec codec, TokenVerifier verifier,
-      UserDirectory users, TopicHistory history, Backplane backplane, RealtimeEvents events,
-      Clock clock) {
-    return RealtimeCore.builder(verifier)
+  static RealtimeCore core(RealtimeConfig config, RealtimeSettings settings, FrameCodec codec,
+      TokenVerifier verifier, UserDirectory users, TopicHistory history, Backplane backplane,
+      RealtimeEvents events, Clock clock, PrometheusMeterRegistry registry) {
+    RealtimeCore.Builder builder = RealtimeCore.builder(verifier);
+    if (config.backplane() == BackplaneKind.REDIS) { // closed by the core, after the drain
+      builder.cluster(new RedisClusterBus(redisSettings(config)));
+    }
+    RealtimeCore core = builder
         .codec(codec)
         .settings(settings)
         .clock(clock)
@@ -67,5 +87,12 @@ public interface CoreModule {
         .backplane(backplane)
         .events(events)
         .build();
+    if (config.backplane() == BackplaneKind.REDIS) {
+      Gauge.builder("realtime.backplane.up", core,
+              c -> c.backplane() == BackplaneStatus.DOWN ? 0 : 1)
+          .description("1 while the cluster's Redis is reachable, else 0")
+          .register(registry);
+    }
+    return core;
   }
 }

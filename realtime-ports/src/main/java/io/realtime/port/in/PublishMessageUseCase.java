@@ -8,7 +8,9 @@ import java.util.Objects;
 /**
  * A backend (or a permitted client) publishes a message to a target. Thread-safe; never
  * blocks: recipients' queues are offered the frame, and slow ones are closed, not waited for.
- * Messages published from one thread reach each connection in that order.
+ * Messages published from one thread reach each connection in that order. In a cluster the
+ * publishing thread waits for the shared store, at most 3 s, and a store out of reach gives
+ * {@code Rejected(UNAVAILABLE)}: the message reached nobody.
  */
 public interface PublishMessageUseCase {
   PublishResult publish(PublishRequest request);

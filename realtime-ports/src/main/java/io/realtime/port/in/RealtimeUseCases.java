@@ -20,4 +20,9 @@ public interface RealtimeUseCases {
   QueryStatsUseCase stats();
 
   DrainConnectionsUseCase drain();
+
+  /** The state of the link to the other nodes; {@link BackplaneStatus#LOCAL} on one node. */
+  default BackplaneStatus backplane() {
+    return BackplaneStatus.LOCAL;
+  }
 }

@@ -1,0 +1,207 @@
+package io.realtime.adapter.redis;
+
+import io.realtime.domain.ConnectionId;
+import io.realtime.domain.Envelope;
+import io.realtime.domain.StreamPosition;
+import io.realtime.domain.TopicName;
+import io.realtime.port.out.ClusterBus;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cluster bus over one {@link RedisEngine}: topic appends through the topic streams (the
+ * publisher's node receives its own messages from its subscription, like every other),
+ * broadcast, user and role messages on the shared channel (this node's own skipped on
+ * receipt), connection messages, kicks and server-side subscribes on the holding node's
+ * channel.
+ *
+ * <p>Futures complete on this adapter's two callback threads, not on Lettuce's event loops, so
+ * the core's continuations (encoding a replay, queueing frames) never run on a Netty thread.
+ * Thread-safe; {@link #close()} closes the engine.
+ */
+public final class RedisClusterBus implements ClusterBus {
+  private static final Logger log = LoggerFactory.getLogger(RedisClusterBus.class);
+
+  private final RedisEngine engine;
+  private final String nodeId;
+  private final ExecutorService callbacks;
+  private volatile Receiver receiver;
+
+  public RedisClusterBus(RedisSettings settings) {
+    this.nodeId = settings.nodeId();
+    AtomicInteger n = new AtomicInteger();
+    this.callbacks = Executors.newFixedThreadPool(2, r -> {
+      Thread t = new Thread(r, "realtime-cluster-" + nodeId + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    this.engine = new RedisEngine(settings, new Listener(), () -> {
+      Receiver r = receiver;
+      if (r == null) {
+        return RedisNodes.NodeLoad.NONE;
+      }
+      Load load = r.load();
+      return new RedisNodes.NodeLoad(load.connections(), load.users(), load.topics());
+    });
+  }
+
+  @Override
+  public String nodeId() {
+    return nodeId;
+  }
+
+  @Override
+  public void start(Receiver value) {
+    if (receiver != null) {
+      throw new IllegalStateException("started twice");
+    }
+    receiver = value;
+    engine.start().whenComplete((r, e) -> {
+      if (e != null) {
+        log.warn("cluster.start_failed nodeId={} reason={}", nodeId, e.toString());
+      }
+    });
+  }
+
+  @Override
+  public boolean available() {
+    return engine.health().up();
+  }
+
+  @Override
+  public CompletionStage<Envelope> append(Envelope topicMessage) {
+    return off(engine.publish(topicMessage));
+  }
+
+  @Override
+  public CompletionStage<Void> publishShared(Envelope message) {
+    return off(engine.publish(message).thenApply(e -> null));
+  }
+
+  @Override
+  public CompletionStage<Boolean> sendToNode(String node, Envelope connectionMessage) {
+    return off(engine.sendToNode(node, new NodeCommand.Deliver(connectionMessage)));
+  }
+
+  @Override
+  public CompletionStage<Boolean> kick(String node, ConnectionId connection) {
+    return off(engine.sendToNode(node, new NodeCommand.Kick(connection)));
+  }
+
+  @Override
+  public CompletionStage<Boolean> subscribe(String node, ConnectionId connection,
+      TopicName topic) {
+    return off(engine.sendToNode(node, new NodeCommand.Subscribe(connection, topic)));
+  }
+
+  @Override
+  public CompletionStage<Void> listen(TopicName topic) {
+    return off(engine.subscriptions().subscribe(topic));
+  }
+
+  @Override
+  public void unlisten(TopicName topic) {
+    engine.subscriptions().unsubscribe(topic).whenComplete((r, e) -> {
+      if (e != null) {
+        log.debug("cluster.unlisten_failed nodeId={} topic={} reason={}", nodeId, topic,
+            e.toString());
+      }
+    });
+  }
+
+  @Override
+  public CompletionStage<History> since(TopicName topic, StreamPosition after) {
+    return off(engine.streams().since(topic, after).thenApply(RedisClusterBus::history));
+  }
+
+  @Override
+  public CompletionStage<History> retained(TopicName topic) {
+    return off(engine.streams().since(topic, "").thenApply(RedisClusterBus::history));
+  }
+
+  @Override
+  public void close() {
+    engine.close();
+    callbacks.shutdown();
+    try {
+      callbacks.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    callbacks.shutdownNow();
+  }
+
+  private static History history(TopicReplay replay) {
+    return new History(replay.messages(), replay.recovered(), replay.head());
+  }
+
+  /** The same outcome, handed to the callback threads. */
+  private <T> CompletionStage<T> off(CompletableFuture<T> future) {
+    CompletableFuture<T> out = new CompletableFuture<>();
+    future.whenComplete((value, error) -> {
+      try {
+        callbacks.execute(() -> {
+          if (error != null) {
+            out.completeExceptionally(error);
+          } else {
+            out.complete(value);
+          }
+        });
+      } catch (RuntimeException closing) { // closed: complete where we are
+        out.completeExceptionally(closing);
+      }
+    });
+    return out;
+  }
+
+  private final class Listener implements RedisListener {
+    @Override
+    public void topicMessage(Envelope message, String originNode) {
+      Receiver r = receiver;
+      if (r != null) {
+        r.topicMessage(message);
+      }
+    }
+
+    @Override
+    public void sharedMessage(Envelope message, String originNode) {
+      Receiver r = receiver;
+      if (r != null && !nodeId.equals(originNode)) { // the publisher routed its own
+        r.sharedMessage(message);
+      }
+    }
+
+    @Override
+    public void nodeCommand(NodeCommand command, String originNode) {
+      Receiver r = receiver;
+      if (r == null) {
+        return;
+      }
+      if (command instanceof NodeCommand.Deliver d) {
+        r.connectionMessage(d.envelope());
+      } else if (command instanceof NodeCommand.Kick k) {
+        r.kick(k.connection());
+      } else if (command instanceof NodeCommand.Subscribe s) {
+        r.subscribe(s.connection(), s.topic());
+      } else {
+        throw new AssertionError(command);
+      }
+    }
+
+    @Override
+    public void historyLost(TopicName topic, StreamPosition lastDelivered) {
+      log.warn("cluster.history_lost nodeId={} topic={} lastDelivered={}", nodeId, topic,
+          lastDelivered.id());
+      Receiver r = receiver;
+      if (r != null) {
+        r.historyLost(topic); // its subscribers resume with since (4004)
+      }
+    }
+  }
+}
