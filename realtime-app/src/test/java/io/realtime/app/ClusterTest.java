@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.realtime.adapter.jwt.HmacTokenIssuer;
 import io.realtime.adapter.jwt.KeySource;
 import io.realtime.adapter.jwt.TokenClaims;
+import io.realtime.adapter.redis.RedisServer;
 import io.realtime.app.config.ConfigParser;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  * same port (empty, as nothing is saved). Without redis-server on the PATH the test is skipped
  * with a message, except under {@code CI=true}, where it fails.
  */
-final class RedisServer implements AutoCloseable {
+public final class RedisServer implements AutoCloseable {
   private final String binary;
   private final int port;
   private final Path dir;
@@ -40,12 +40,12 @@ final class RedisServer implements AutoCloseable {
     this.password = password;
   }
 
-  static RedisServer start() {
+  public static RedisServer start() {
     return start(null);
   }
 
   /** A server that demands {@code password} ({@code --requirepass}); null for none. */
-  static RedisServer start(String password) {
+  public static RedisServer start(String password) {
     String binary = find();
     boolean ci = "true".equalsIgnoreCase(System.getenv("CI"));
     if (binary == null && ci) {
@@ -62,16 +62,16 @@ final class RedisServer implements AutoCloseable {
     }
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
-  String url() {
+  public String url() {
     return "redis://127.0.0.1:" + port;
   }
 
   /** Kills the server (SIGKILL: no goodbye to its clients) and waits for it to be gone. */
-  void kill() {
+  public void kill() {
     if (process == null) {
       return;
     }
@@ -88,7 +88,7 @@ final class RedisServer implements AutoCloseable {
   }
 
   /** Starts it again on the same port, empty. */
-  void restart() {
+  public void restart() {
     startProcess();
   }
 
@@ -124,12 +124,12 @@ final class RedisServer implements AutoCloseable {
   }
 
   /** Sends one command over a fresh socket and returns the reply as text (arrays joined by \n). */
-  String command(String... args) throws IOException {
+  public String command(String... args) throws IOException {
     return commandIn(0, args);
   }
 
   /** As {@link #command} in database {@code db} (authenticating first when needed). */
-  String commandIn(int db, String... args) throws IOException {
+  public String commandIn(int db, String... args) throws IOException {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
       s.setSoTimeout(5000);
