@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.realtime.adapter.jwt.HmacTokenIssuer;
 import io.realtime.adapter.jwt.KeySource;
 import io.realtime.adapter.jwt.TokenClaims;
+import io.realtime.adapter.redis.Eventually;
 import io.realtime.adapter.redis.RedisServer;
 import io.realtime.app.config.ConfigParser;
 import java.net.URI;
@@ -196,19 +197,8 @@ class ClusterTest {
     redis.restart();
     awaitHealth(0, "\"backplane\":\"up\""); // node 0 listens again
     // until a broadcast published on node 1 reaches node 0 (its channels resubscribed)
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    boolean arrived = false;
-    while (!arrived) {
-      assertTrue(System.nanoTime() < deadline, "publishes did not resume");
-      if (post(1, "{\"kind\":\"broadcast\"}", "back").statusCode() == 202) {
-        String frame;
-        while (!arrived && (frame = a.frames.poll(Duration.ofMillis(300))) != null) {
-          arrived = frame.contains("\"type\":\"back\"");
-        }
-      } else {
-        Thread.sleep(100);
-      }
-    }
+    Eventually.await(Duration.ofSeconds(20), () -> broadcastReaches(a),
+        () -> "publishes did not resume");
     b.nextOfType("back");
   }
 
@@ -229,18 +219,30 @@ class ClusterTest {
     }
   }
 
-  private void awaitHealth(int node, String expected) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    String body = "";
-    while (System.nanoTime() < deadline) {
-      body = get(node, "/health");
-      if (body.contains(expected)) {
-        assertTrue(body.contains("\"status\":\"UP\""), body);
-        return;
+  /** Publishes a broadcast on node 1; true once it reaches {@code client}. */
+  private boolean broadcastReaches(Client client) {
+    try {
+      if (post(1, "{\"kind\":\"broadcast\"}", "back").statusCode() != 202) {
+        return false;
       }
-      sleep(50);
+      String frame;
+      while ((frame = client.frames.poll(Duration.ofMillis(300))) != null) {
+        if (frame.contains("\"type\":\"back\"")) {
+          return true;
+        }
+      }
+      return false;
+    } catch (Exception e) {
+      throw new AssertionError(e);
     }
-    fail("health of node " + node + " never said " + expected + ": " + body);
+  }
+
+  private void awaitHealth(int node, String expected) {
+    String[] body = {""};
+    Eventually.await(Duration.ofSeconds(20), () -> (body[0] = get(node, "/health"))
+        .contains(expected), () -> "health of node " + node + " never said " + expected + ": "
+        + body[0]);
+    assertTrue(body[0].contains("\"status\":\"UP\""), body[0]);
   }
 
   private String get(int node, String path) {
@@ -292,15 +294,6 @@ class ClusterTest {
     Matcher m = p.matcher(text);
     assertTrue(m.find(), p + " in " + text);
     return m.group(1);
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 
   /** One client connection and what it received. */

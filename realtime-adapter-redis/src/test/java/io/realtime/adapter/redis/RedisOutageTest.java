@@ -144,7 +144,7 @@ class RedisOutageTest {
     long downSince = System.nanoTime();
     while (System.nanoTime() - downSince < TimeUnit.SECONDS.toNanos(3)) {
       assertTrue(millisToFail(a.streams().publish(post(0))) < 2000);
-      RedisServer.sleepQuietly(200);
+      Eventually.pace(Duration.ofMillis(200));
     }
 
     nodes.server.restart();

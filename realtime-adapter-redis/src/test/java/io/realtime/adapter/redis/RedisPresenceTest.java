@@ -63,7 +63,7 @@ class RedisPresenceTest {
     long until = System.nanoTime() + Duration.ofMillis(2500).toNanos();
     while (System.nanoTime() < until) { // checked all along, well past the TTL
       assertEquals(Set.of(ALICE), join(a.presence().users(ROOM)));
-      RedisServer.sleepQuietly(100);
+      Eventually.pace(Duration.ofMillis(100));
     }
   }
 

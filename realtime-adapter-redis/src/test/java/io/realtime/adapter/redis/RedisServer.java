@@ -118,7 +118,7 @@ public final class RedisServer implements AutoCloseable {
       if (!process.isAlive()) {
         throw new IllegalStateException("redis-server exited: " + log());
       }
-      sleepQuietly(20);
+      Eventually.pace(Duration.ofMillis(20));
     }
     throw new IllegalStateException("redis-server did not answer PING within 10 s: " + log());
   }
@@ -231,14 +231,6 @@ public final class RedisServer implements AutoCloseable {
   private static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
-    }
-  }
-
-  static void sleepQuietly(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 }

@@ -201,7 +201,7 @@ class RedisSubscriptionsTest {
       // a dropped tail is only noticed when a later message arrives: keep one coming
       join(a.streams().publish(post("feed", 0)));
       total++;
-      RedisServer.sleepQuietly(100);
+      Eventually.pace(Duration.ofMillis(100));
     }
     assertTrue(b.subscriptions().stats().dropped() > 0, "the test must drop messages");
     List<Long> got = recording.offsets(FEED);
