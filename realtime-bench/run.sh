@@ -4,8 +4,11 @@
 # Builds nothing: it needs realtime-app/target/realtime.jar, realtime-bench/target/benchmarks.jar
 # and, for the node servers, realtime-bench/node/node_modules (realtime-bench/node/install.sh).
 #
-#   realtime-bench/run.sh <idle|broadcast|users|topics|churn> <jetty|undertow|node-ws|socketio|bare-undertow> [--flag=value...]
-#   (bare-undertow: Undertow holding sockets and nothing else, the baseline of idle memory)
+#   realtime-bench/run.sh <idle|broadcast|users|topics|churn> <jetty|undertow|node-ws|socketio|bare-undertow|cluster-jetty|cluster-undertow> [--flag=value...]
+#   (bare-undertow: Undertow holding sockets and nothing else, the baseline of idle memory;
+#   cluster-*: two nodes of that transport on one redis-server (REALTIME_BACKPLANE=redis),
+#   connections on node A, API calls to node B; the report gives A as the server and the CPU
+#   of B and Redis beside it. Needs redis-server on the PATH.)
 #
 # Flags after the server go to the load tool as they are (LoadMain --help lists them), e.g.
 #   realtime-bench/run.sh broadcast undertow --connections=2000 --rate=10 --duration=20
@@ -31,7 +34,7 @@ usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' 
 scenario=$1 server=$2
 shift 2
 case $scenario in idle|broadcast|users|topics|churn) ;; *) echo "run.sh: unknown scenario '$scenario'" >&2; usage ;; esac
-case $server in jetty|undertow|node-ws|socketio|bare-undertow) ;; *) echo "run.sh: unknown server '$server'" >&2; usage ;; esac
+case $server in jetty|undertow|node-ws|socketio|bare-undertow|cluster-jetty|cluster-undertow) ;; *) echo "run.sh: unknown server '$server'" >&2; usage ;; esac
 
 bench=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$bench/.." && pwd)
@@ -47,8 +50,11 @@ api_key=bench-key-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
 
 [[ -f $load_jar ]] || { echo "run.sh: $load_jar missing: mvn -B -pl realtime-bench package" >&2; exit 2; }
 case $server in
-  jetty|undertow)
-    [[ -f $server_jar ]] || { echo "run.sh: $server_jar missing: mvn -B -pl realtime-app package" >&2; exit 2; } ;;
+  jetty|undertow|cluster-*)
+    [[ -f $server_jar ]] || { echo "run.sh: $server_jar missing: mvn -B -pl realtime-app package" >&2; exit 2; } ;;&
+  cluster-*)
+    command -v redis-server >/dev/null || { echo "run.sh: $server needs redis-server" >&2; exit 2; } ;;
+  jetty|undertow) ;;
   *)
     [[ -d $bench/node/node_modules ]] || { echo "run.sh: node modules missing: $bench/node/install.sh" >&2; exit 2; } ;;
 esac
@@ -64,32 +70,90 @@ load_log=$results/logs/$name.load.txt
 jsonl=$results/$(date -u +%F).jsonl
 
 server_pid=
+api_pid= # cluster runs: node B
+redis_pid=
 jfr_watch=
-stop_server() {
-  [[ -n $jfr_watch ]] && kill "$jfr_watch" 2>/dev/null || true
-  [[ -n $server_pid ]] || return 0
-  kill -TERM "$server_pid" 2>/dev/null || return 0
+stop_process() {
+  local pid=$1
+  [[ -n $pid ]] || return 0
+  kill -TERM "$pid" 2>/dev/null || return 0
   for _ in $(seq 1 100); do # 10 s: the servers drain in 5
-    kill -0 "$server_pid" 2>/dev/null || { server_pid=; return 0; }
+    kill -0 "$pid" 2>/dev/null || return 0
     sleep 0.1
   done
-  echo "run.sh: server $server_pid did not stop in 10 s, killing it" >&2
-  kill -KILL "$server_pid" 2>/dev/null || true
-  server_pid=
+  echo "run.sh: process $pid did not stop in 10 s, killing it" >&2
+  kill -KILL "$pid" 2>/dev/null || true
+}
+stop_server() {
+  [[ -n $jfr_watch ]] && kill "$jfr_watch" 2>/dev/null || true
+  stop_process "$server_pid"
+  stop_process "$api_pid"
+  stop_process "$redis_pid" # after the nodes: they say goodbye on the way out
+  server_pid= api_pid= redis_pid=
 }
 trap stop_server EXIT
 trap 'exit 130' INT TERM
 
+# the port a started server logs ("server.started ... port=N") once it answers /health with 200
+await_port() {
+  local pid=$1 log=$2 p
+  for _ in $(seq 1 300); do # 30 s
+    kill -0 "$pid" 2>/dev/null || { echo "run.sh: server exited at start:" >&2; tail -20 "$log" >&2; return 1; }
+    p=$(sed -n 's/.*server\.started .* port=\([0-9][0-9]*\).*/\1/p' "$log" | head -1)
+    if [[ -n $p ]] && [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$p/health") == 200 ]]; then
+      echo "$p"
+      return 0
+    fi
+    sleep 0.1
+  done
+  echo "run.sh: server not healthy in 30 s, see $log" >&2
+  return 1
+}
+
+# a loopback port nothing listens on (redis-server cannot pick its own and tell it)
+free_port() {
+  local p
+  for _ in $(seq 1 100); do
+    p=$((30000 + RANDOM % 30000))
+    (echo >"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return 0; }
+  done
+  return 1
+}
+
+jvm_node() { # <transport> <log> [VAR=value...]: starts a JVM server in the background
+  local transport=$1 log=$2
+  shift 2
+  # shellcheck disable=SC2086 # flags are words
+  env REALTIME_TRANSPORT="$transport" REALTIME_HOST=127.0.0.1 REALTIME_PORT=0 \
+      REALTIME_JWT_SECRET="$secret" REALTIME_API_KEY="$api_key" REALTIME_DRAIN_SECONDS=5 "$@" \
+      java $server_flags -jar "$server_jar" >"$log" 2>&1 </dev/null &
+}
+
 protocol=realtime
+api_port=
 case $server in
   jetty|undertow)
     server_flags="-Xms64m -Xmx$heap -XX:+UseG1GC ${SERVER_JAVA_OPTS:-}"
     # the recorder's own start-up costs a second of CPU: pay it at launch, not in the window
     [[ ${JFR:-0} == 1 ]] && server_flags="$server_flags -XX:StartFlightRecording=name=launch,settings=default,maxage=1m"
-    # shellcheck disable=SC2086 # flags are words
-    env REALTIME_TRANSPORT="$server" REALTIME_HOST=127.0.0.1 REALTIME_PORT=0 \
-        REALTIME_JWT_SECRET="$secret" REALTIME_API_KEY="$api_key" REALTIME_DRAIN_SECONDS=5 \
-        java $server_flags -jar "$server_jar" >"$server_log" 2>&1 </dev/null &
+    jvm_node "$server" "$server_log"
+    ;;
+  cluster-*)
+    transport=${server#cluster-}
+    redis_port=$(free_port) || { echo "run.sh: no free port for redis-server" >&2; exit 1; }
+    redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no \
+        >"$results/logs/$name.redis.log" 2>&1 </dev/null &
+    redis_pid=$!
+    for _ in $(seq 1 100); do
+      (echo >"/dev/tcp/127.0.0.1/$redis_port") 2>/dev/null && break
+      sleep 0.1
+    done
+    server_flags="-Xms64m -Xmx$heap -XX:+UseG1GC ${SERVER_JAVA_OPTS:-}"
+    cluster_env=(REALTIME_BACKPLANE=redis "REALTIME_REDIS_URL=redis://127.0.0.1:$redis_port")
+    jvm_node "$transport" "$results/logs/$name.server-b.log" "${cluster_env[@]}" REALTIME_NODE_ID=b
+    api_pid=$!
+    api_port=$(await_port "$api_pid" "$results/logs/$name.server-b.log") || exit 1
+    jvm_node "$transport" "$server_log" "${cluster_env[@]}" REALTIME_NODE_ID=a
     ;;
   bare-undertow)
     # the baseline of idle memory: Undertow holding sockets, nothing else (BareUndertowServer)
@@ -111,18 +175,13 @@ esac
 server_pid=$!
 
 # both the JVM and the node servers log "server.started ... port=N" once they listen
-port=
-for _ in $(seq 1 300); do # 30 s
-  kill -0 "$server_pid" 2>/dev/null || { echo "run.sh: server exited at start:" >&2; tail -20 "$server_log" >&2; exit 1; }
-  port=$(sed -n 's/.*server\.started .* port=\([0-9][0-9]*\).*/\1/p' "$server_log" | head -1)
-  if [[ -n $port ]] && [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$port/health") == 200 ]]; then
-    break
-  fi
-  port=
-  sleep 0.1
-done
-[[ -n $port ]] || { echo "run.sh: server not healthy in 30 s, see $server_log" >&2; exit 1; }
+port=$(await_port "$server_pid" "$server_log") || exit 1
 echo "run.sh: server=$server pid=$server_pid port=$port flags=\"$server_flags\" log=$server_log" >&2
+cluster_flags=()
+if [[ -n $api_port ]]; then
+  echo "run.sh: API node pid=$api_pid port=$api_port; redis-server pid=$redis_pid port=$redis_port" >&2
+  cluster_flags=(--api-url="http://127.0.0.1:$api_port" --other-pids="nodeB:$api_pid,redis:$redis_pid")
+fi
 
 load_flags=${LOAD_JAVA_OPTS:--Xms1g -Xmx1g -Xmn512m -XX:+UseParallelGC}
 load() {
@@ -130,7 +189,8 @@ load() {
   timeout --kill-after=10 $((max_run + 60)) java $load_flags -cp "$load_jar" io.realtime.bench.load.LoadMain \
     --scenario="$scenario" --protocol="$protocol" --url="http://127.0.0.1:$port" \
     --api-key="$api_key" --secret="$secret" --server-pid="$server_pid" --label="$server" \
-    --bind-addresses="${BIND_ADDRESSES:-127.0.0.1-127.0.0.4}" --max-run="$max_run" "$@"
+    --bind-addresses="${BIND_ADDRESSES:-127.0.0.1-127.0.0.4}" --max-run="$max_run" \
+    "${cluster_flags[@]}" "$@"
 }
 
 if [[ $prime != 0 ]]; then

@@ -4,7 +4,9 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -114,7 +116,8 @@ public final class LoadMain {
 
   /** What the hold or publish phase measured. */
   private record Phase(ServerProbe.Sample from, ServerProbe.Sample to, long generatorFrom,
-      long generatorTo, long machineFrom, long machineTo, ServerProbe.Sample loaded, long openAtLoaded,
+      long generatorTo, long machineFrom, long machineTo, long[] othersFrom, long[] othersTo,
+      ServerProbe.Sample loaded, long openAtLoaded,
       Publisher.Outcome publishing, long churned, long publishedNanos, boolean cutShort) {}
 
   private static Phase hold(LoadOptions o, Ledger ledger, ServerProbe probe, long hardDeadline)
@@ -124,11 +127,13 @@ public final class LoadMain {
     ServerProbe.Sample from = probe.sample(false);
     long generatorFrom = ServerProbe.ownCpuNanos();
     long machineFrom = ServerProbe.machineCpuNanos();
+    long[] othersFrom = ServerProbe.cpuNanos(o.otherPids().values());
     long until = from.nanos() + o.duration().toNanos();
     pauseUntil(Math.min(hardDeadline - CLOSE_WAIT.toNanos(), until));
     ServerProbe.Sample to = probe.sample(false);
     return new Phase(from, to, generatorFrom, ServerProbe.ownCpuNanos(), machineFrom,
-        ServerProbe.machineCpuNanos(), loaded, open, Publisher.Outcome.NONE, 0, 0,
+        ServerProbe.machineCpuNanos(), othersFrom, ServerProbe.cpuNanos(o.otherPids().values()),
+        loaded, open, Publisher.Outcome.NONE, 0, 0,
         hardDeadline - CLOSE_WAIT.toNanos() < until);
   }
 
@@ -163,6 +168,7 @@ public final class LoadMain {
       ServerProbe.Sample from = null;
       long generatorFrom = 0;
       long machineFrom = 0;
+      long[] othersFrom = null;
       double carry = 0;
       long step = CHURN_STEP.toNanos();
       for (long tick = now + step; System.nanoTime() < stopAt; tick += step) {
@@ -171,6 +177,7 @@ public final class LoadMain {
           from = probe.sample(false);
           generatorFrom = ServerProbe.ownCpuNanos();
           machineFrom = ServerProbe.machineCpuNanos();
+          othersFrom = ServerProbe.cpuNanos(o.otherPids().values());
           progress.printf("realtime-load: warm-up done, measuring %d s%n", o.duration().toSeconds());
         }
         pauseUntil(Math.min(tick, stopAt));
@@ -185,6 +192,7 @@ public final class LoadMain {
         from = probe.sample(false);
         generatorFrom = ServerProbe.ownCpuNanos();
         machineFrom = ServerProbe.machineCpuNanos();
+        othersFrom = ServerProbe.cpuNanos(o.otherPids().values());
       }
       sender.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(drainDeadline - System.nanoTime())));
       if (failure.get() != null) {
@@ -194,11 +202,13 @@ public final class LoadMain {
       ServerProbe.Sample to = probe.sample(false);
       long generatorTo = ServerProbe.ownCpuNanos();
       long machineTo = ServerProbe.machineCpuNanos();
+      long[] othersTo = ServerProbe.cpuNanos(o.otherPids().values());
       ServerProbe.Sample loaded = probe.sample(o.gc());
       long open = open(ledger);
       progress.printf("realtime-load: published %d, delivered %d%n", publisher.sent.sum(),
           ledger.delivered.sum());
-      return new Phase(from, to, generatorFrom, generatorTo, machineFrom, machineTo, loaded, open,
+      return new Phase(from, to, generatorFrom, generatorTo, machineFrom, machineTo, othersFrom,
+          othersTo, loaded, open,
           new Publisher.Outcome(publisher.sent.sum(), publisher.late.sum(),
               publisher.failures.top(5)), churned, Math.max(0, stopAt - measureFrom),
           stopAt < measureFrom + o.duration().toNanos()
@@ -251,7 +261,7 @@ public final class LoadMain {
     boolean publishes = o.scenario().publishes();
 
     var run = new LoadReport.Run(o.label(), o.scenario().wire(), o.protocol().wire(), o.url().toString(),
-        probe.pid(), probe.command(), o.bindAddresses().size(), o.payloadBytes(),
+        o.apiUrl().toString(), probe.pid(), probe.command(), o.bindAddresses().size(), o.payloadBytes(),
         (System.nanoTime() - started) / 1e9, cutShort,
         Runtime.getRuntime().availableProcessors(), loadBefore, ServerProbe.loadAverage());
     var connections = new LoadReport.Connections(o.connections(), initialReady,
@@ -271,14 +281,24 @@ public final class LoadMain {
         measured > 0 && deliverySeconds > 0 ? measured / deliverySeconds : 0,
         ledger.expectedDeliveries.sum(), missing, ledger.duplicates.sum(),
         ledger.misrouted.sum(), unacknowledged);
+    Map<String, Double> others = new LinkedHashMap<>();
+    double othersCpu = 0;
+    int i = 0;
+    for (String name : o.otherPids().keySet()) {
+      double c = seconds(phase.othersFrom()[i], phase.othersTo()[i]);
+      i++;
+      others.put(name, windowSeconds > 0 ? c / windowSeconds * 100 : Double.NaN);
+      othersCpu += Double.isNaN(c) ? 0 : c;
+    }
     var cpu = new LoadReport.Cpu(windowSeconds, serverCpu,
         windowSeconds > 0 ? serverCpu / windowSeconds * 100 : Double.NaN,
         publishes && measured > 0 && !Double.isNaN(serverCpu) ? serverCpu * 1e6 / measured
             : Double.NaN,
         generatorCpu, windowSeconds > 0 ? generatorCpu / windowSeconds * 100 : Double.NaN,
         // clock ticks of three counters read at slightly different moments: never below 0
-        windowSeconds > 0 ? Math.max(0, machineCpu - serverCpu - generatorCpu) / windowSeconds * 100
-            : Double.NaN);
+        windowSeconds > 0
+            ? Math.max(0, machineCpu - serverCpu - generatorCpu - othersCpu) / windowSeconds * 100
+            : Double.NaN, others);
     ServerProbe.Sample loaded = phase.loaded();
     var memory = new LoadReport.Memory(baseline.rssBytes(), loaded.rssBytes(),
         baseline.heapBytes(), loaded.heapBytes(),

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -18,6 +19,8 @@ import java.util.Objects;
  * happens. Only loopback servers and source addresses (127.0.0.0/8) are accepted.
  *
  * @param url the server's base URL ({@code http://127.0.0.1:8080}; {@code ws://} is accepted)
+ * @param apiUrl where the API calls go: {@code url}, or another node of a cluster (clients on
+ *     one node, publishes through another)
  * @param secret HS256 secret the generator mints connection tokens with
  * @param rate messages per second; 0 publishes as fast as the server accepts them, with at most
  *     {@code maxInFlight} requests outstanding
@@ -25,6 +28,8 @@ import java.util.Objects;
  * @param bindAddresses local addresses connections are spread over, round robin; each gives
  *     its own ~28k ephemeral ports
  * @param serverPid the server's process id, or 0 to find it from the port in /proc/net/tcp
+ * @param otherPids more processes whose CPU the report gives over the same window, by name
+ *     (the API node and Redis of a cluster run)
  * @param churnPerSecond connections closed (and as many opened) per second in {@code churn}
  * @param gc run a full GC in the server (jcmd GC.run, or /metrics?gc=1 for node) before each
  *     memory sample
@@ -36,6 +41,7 @@ public record LoadOptions(
     Scenario scenario,
     Protocol protocol,
     URI url,
+    URI apiUrl,
     String apiKey,
     String secret,
     int connections,
@@ -45,6 +51,7 @@ public record LoadOptions(
     int payloadBytes,
     List<InetAddress> bindAddresses,
     long serverPid,
+    Map<String, Long> otherPids,
     int connectConcurrency,
     int maxInFlight,
     int perUser,
@@ -75,6 +82,8 @@ public record LoadOptions(
     Objects.requireNonNull(scenario, "scenario");
     Objects.requireNonNull(protocol, "protocol");
     Objects.requireNonNull(url, "url");
+    Objects.requireNonNull(apiUrl, "apiUrl");
+    otherPids = Collections.unmodifiableMap(new LinkedHashMap<>(otherPids));
     Objects.requireNonNull(apiKey, "apiKey");
     Objects.requireNonNull(secret, "secret");
     bindAddresses = List.copyOf(bindAddresses);
@@ -115,6 +124,11 @@ public record LoadOptions(
         "--max-run must leave room for warm-up + duration + drain + "
             + OVERHEAD.toSeconds() + "s: at least " + needed.toMillis() / 1000.0 + "s");
     check(problems, loopback(url), "--url must be http:// or ws:// on a loopback host: " + url);
+    check(problems, loopback(apiUrl),
+        "--api-url must be http:// or ws:// on a loopback host: " + apiUrl);
+    for (long pid : otherPids.values()) {
+      check(problems, pid > 0, "--other-pids must be name:pid with a process id");
+    }
     check(problems, protocol == Protocol.REALTIME || auth == TokenPlacement.HEADER,
         "--auth applies to --protocol=realtime only");
     if (!problems.isEmpty()) {
@@ -157,6 +171,7 @@ public record LoadOptions(
           scenario,
           Protocol.of(flags.getOrDefault("protocol", "realtime")),
           URI.create(flags.get("url")),
+          URI.create(flags.getOrDefault("api-url", flags.get("url"))),
           flags.get("api-key"),
           flags.get("secret"),
           connections,
@@ -166,6 +181,7 @@ public record LoadOptions(
           integer(flags, "payload-bytes", 64),
           addresses(flags.getOrDefault("bind-addresses", "127.0.0.1")),
           Long.parseLong(flags.getOrDefault("server-pid", "0")),
+          pids(flags.getOrDefault("other-pids", "")),
           integer(flags, "connect-concurrency", 128),
           integer(flags, "max-in-flight", 64),
           integer(flags, "per-user", 2),
@@ -200,7 +216,10 @@ public record LoadOptions(
     FLAGS.put("warmup", "seconds of publishing before measuring (default 3; idle 0)");
     FLAGS.put("payload-bytes", "size of each message's payload object (default 64)");
     FLAGS.put("bind-addresses", "source addresses: 127.0.0.1,127.0.0.2 or 127.0.0.1-127.0.0.4");
+    FLAGS.put("api-url", "where API calls go, loopback only (default: --url); another node of a"
+        + " cluster");
     FLAGS.put("server-pid", "server process id for CPU and RSS (default: found from the port)");
+    FLAGS.put("other-pids", "more processes to report CPU of: name:pid,name:pid (e.g. nodeB, redis)");
     FLAGS.put("connect-concurrency", "handshakes in flight at once (default 128)");
     FLAGS.put("max-in-flight", "publish requests in flight at once (default 64)");
     FLAGS.put("per-user", "connections per user in the users scenario (default 2)");
@@ -236,16 +255,41 @@ public record LoadOptions(
     return URI.create(scheme + "://" + url.getHost() + ":" + port() + protocol.path());
   }
 
-  /** The server API's base URI. */
+  /** An address on the server the connections use ({@code /health}, {@code /metrics}). */
   public URI httpUri(String path) {
     return URI.create("http://" + url.getHost() + ":" + port() + path);
   }
 
+  /** An address of the server API calls go to. */
+  public URI apiUri(String path) {
+    return URI.create("http://" + apiUrl.getHost() + ":" + port(apiUrl) + path);
+  }
+
   public int port() {
+    return port(url);
+  }
+
+  private static int port(URI url) {
     if (url.getPort() > 0) {
       return url.getPort();
     }
     return "https".equals(url.getScheme()) || "wss".equals(url.getScheme()) ? 443 : 80;
+  }
+
+  private static Map<String, Long> pids(String spec) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    for (String part : spec.split(",")) {
+      String p = part.trim();
+      if (p.isEmpty()) {
+        continue;
+      }
+      int colon = p.indexOf(':');
+      if (colon <= 0) {
+        throw new IllegalArgumentException("--other-pids wants name:pid, not " + p);
+      }
+      out.put(p.substring(0, colon), Long.parseLong(p.substring(colon + 1)));
+    }
+    return out;
   }
 
   private static boolean loopback(URI url) {

@@ -29,7 +29,8 @@ public record LoadReport(
    * What was run against what; {@code hitMaxRun}: the run did not get all the time its flags
    * asked for (connecting, the measured window or the drain was cut by {@code --max-run}).
    */
-  public record Run(String label, String scenario, String protocol, String url, long serverPid,
+  public record Run(String label, String scenario, String protocol, String url, String apiUrl,
+      long serverPid,
       String serverCommand, int bindAddresses, int payloadBytes, double seconds,
       boolean hitMaxRun, int cores, double loadAverageBefore, double loadAverageAfter) {}
 
@@ -80,23 +81,32 @@ public record LoadReport(
   /**
    * Server and generator CPU over the measured window (idle: the hold), in percent of one
    * core; {@code otherPercent} is what the rest of the machine used meanwhile (other builds
-   * on a shared machine make figures noisy: look there first).
+   * on a shared machine make figures noisy: look there first), beside the processes named
+   * with {@code --other-pids}, each in {@code others}.
    */
   public record Cpu(double windowSeconds, double serverSeconds, double serverPercent,
       double serverMicrosPerDelivery, double generatorSeconds, double generatorPercent,
-      double otherPercent) {}
+      double otherPercent, Map<String, Double> others) {}
 
   /** Server memory before connecting and with every connection open. */
   public record Memory(long rssBaseline, long rssLoaded, long heapBaseline, long heapLoaded,
       double rssPerConnection, double heapPerConnection, int threadsBaseline,
       int threadsLoaded, boolean collectedFirst) {}
 
+  private static String othersText(Map<String, Double> others) {
+    StringBuilder out = new StringBuilder();
+    others.forEach((name, percent) ->
+        out.append(String.format(Locale.ROOT, " %s %.0f%%;", name, percent)));
+    return out.toString();
+  }
+
   /** The table a person reads. */
   public String table() {
     StringBuilder out = new StringBuilder();
-    line(out, "run", "%s%s over %s at %s; server pid %d (%s); %d source address(es); %.1f s%s",
+    line(out, "run", "%s%s over %s at %s%s; server pid %d (%s); %d source address(es); %.1f s%s",
         run.label().isEmpty() ? "" : "[" + run.label() + "] ", run.scenario(), run.protocol(),
-        run.url(), run.serverPid(), run.serverCommand(), run.bindAddresses(), run.seconds(),
+        run.url(), run.apiUrl().equals(run.url()) ? "" : ", API at " + run.apiUrl(),
+        run.serverPid(), run.serverCommand(), run.bindAddresses(), run.seconds(),
         run.hitMaxRun() ? " (CUT SHORT by --max-run)" : "");
     line(out, "machine", "%d cores, load average %.2f before, %.2f after", run.cores(),
         run.loadAverageBefore(), run.loadAverageAfter());
@@ -127,9 +137,10 @@ public record LoadReport(
       line(out, "latency", "%s", latencyText(latency));
     }
     line(out, "cpu", "server %.2f s over %.1f s = %.0f%% (%s per delivery); generator %.0f%%;"
-            + " other processes %.0f%% (percent of one core)",
+            + "%s other processes %.0f%% (percent of one core)",
         cpu.serverSeconds(), cpu.windowSeconds(), cpu.serverPercent(),
-        micros(cpu.serverMicrosPerDelivery()), cpu.generatorPercent(), cpu.otherPercent());
+        micros(cpu.serverMicrosPerDelivery()), cpu.generatorPercent(), othersText(cpu.others()),
+        cpu.otherPercent());
     line(out, "memory", "RSS %s -> %s (%s per connection), heap %s -> %s (%s per connection),"
             + " threads %d -> %d%s",
         mb(memory.rssBaseline()), mb(memory.rssLoaded()), kb(memory.rssPerConnection()),

@@ -61,7 +61,7 @@ final class Publisher implements AutoCloseable {
     this.ledger = ledger;
     this.payload = new Payload(options.payloadBytes());
     this.slots = new Semaphore(options.maxInFlight());
-    this.messages = options.httpUri("/api/v1/messages");
+    this.messages = options.apiUri("/api/v1/messages");
     this.authorization = "Bearer " + options.apiKey();
     this.random = new SplittableRandom(options.seed());
     http = new HttpClient();

@@ -10,6 +10,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -190,6 +191,17 @@ final class ServerProbe {
     } catch (NumberFormatException e) {
       return 0;
     }
+  }
+
+  /** CPU time of each process, in nanoseconds (-1 for one that is gone). */
+  static long[] cpuNanos(Collection<Long> pids) {
+    long[] out = new long[pids.size()];
+    int i = 0;
+    for (long pid : pids) {
+      long ticks = cpuTicks(pid);
+      out[i++] = ticks < 0 ? -1 : ticks * NANOS_PER_TICK;
+    }
+    return out;
   }
 
   /** utime + stime in clock ticks, or -1. */

@@ -45,6 +45,24 @@ class LoadOptionsTest {
   }
 
   @Test
+  void apiCallsGoToTheConnectionsServerUnlessAnotherNodeIsNamed() {
+    assertEquals("http://127.0.0.1:8080/api/v1/messages",
+        parse().apiUri("/api/v1/messages").toString());
+
+    LoadOptions cluster = parse("--api-url=http://127.0.0.1:9090",
+        "--other-pids=nodeB:41,redis:42");
+
+    assertEquals("http://127.0.0.1:9090/api/v1/messages",
+        cluster.apiUri("/api/v1/messages").toString());
+    assertEquals("http://127.0.0.1:8080/health", cluster.httpUri("/health").toString());
+    assertEquals(java.util.List.of("nodeB", "redis"),
+        java.util.List.copyOf(cluster.otherPids().keySet()));
+    assertEquals(42L, cluster.otherPids().get("redis"));
+    assertThrows(IllegalArgumentException.class, () -> parse("--api-url=http://10.0.0.1:9090"));
+    assertThrows(IllegalArgumentException.class, () -> parse("--other-pids=redis"));
+  }
+
+  @Test
   void everyRunIsBounded() {
     assertThrows(IllegalArgumentException.class, () -> parse("--duration=0"));
     assertThrows(IllegalArgumentException.class, () -> parse("--duration=100000"));
