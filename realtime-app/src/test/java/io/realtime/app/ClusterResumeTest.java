@@ -58,13 +58,11 @@ class ClusterResumeTest {
   @ValueSource(strings = {"jetty", "undertow"})
   void aGapPastTheHistoryClosesWith4004AndSinceThenAcksRecoveredFalse(String transport)
       throws Exception {
-    startCluster(transport);
-    RecordingSocket subscriber = subscribedOnA();
-    String last = publishOnB("seen");
-    assertEquals(last, subscriber.nextFrame("seen", WAIT).path("id").asText());
+    RecordingSocket subscriber = startWithSubscriberOnA(transport);
+    String last = seenOnA(subscriber);
 
     keepASubscriptionAway();
-    for (int i = 0; i < HISTORY + 2; i++) { // more than the stream keeps: "seen" is trimmed
+    for (int i = 0; i < HISTORY + 2; i++) { // more than the stream keeps: "m" is trimmed
       publishOnB("missed");
     }
     letASubscriptionBack();
@@ -82,10 +80,8 @@ class ClusterResumeTest {
   @ValueSource(strings = {"jetty", "undertow"})
   void aGapTheHistoryHoldsIsFilledOnceInOrderBeforeLiveMessages(String transport)
       throws Exception {
-    startCluster(transport);
-    RecordingSocket subscriber = subscribedOnA();
-    List<String> published = new ArrayList<>(List.of(publishOnB("m")));
-    assertEquals(published.get(0), subscriber.nextFrame("m", WAIT).path("id").asText());
+    RecordingSocket subscriber = startWithSubscriberOnA(transport);
+    List<String> published = new ArrayList<>(List.of(seenOnA(subscriber)));
 
     keepASubscriptionAway();
     for (int i = 0; i < HISTORY - 1; i++) { // the stream still holds them all
@@ -133,7 +129,9 @@ class ClusterResumeTest {
     redis.command("ACL", "SETUSER", USER_A, "on");
   }
 
-  private RecordingSocket subscribedOnA() {
+  /** Starts both nodes and subscribes a client of node A to the topic. */
+  private RecordingSocket startWithSubscriberOnA(String transport) throws IOException {
+    startCluster(transport);
     RecordingSocket s = connect(0);
     s.send("{\"type\":\"subscribe\",\"topic\":\"feed\",\"ref\":\"s\"}");
     assertEquals("{\"type\":\"ack\",\"ref\":\"s\"}", s.nextFrame(WAIT).toString());
@@ -149,6 +147,13 @@ class ClusterResumeTest {
     sockets.add(s);
     s.nextFrame("welcome", WAIT);
     return s;
+  }
+
+  /** Publishes an "m" through node B and checks that A's subscriber gets it; its id. */
+  private String seenOnA(RecordingSocket subscriber) throws Exception {
+    String id = publishOnB("m");
+    assertEquals(id, subscriber.nextFrame("m", WAIT).path("id").asText());
+    return id;
   }
 
   /** Publishes a topic message through node B's API; its id. */
