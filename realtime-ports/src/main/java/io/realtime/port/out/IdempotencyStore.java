@@ -19,7 +19,8 @@ public interface IdempotencyStore {
    * Claims {@code key} for a request whose body has {@code fingerprint}.
    *
    * @param key the key as scoped by the caller (two backends choosing the same key are apart)
-   * @param fingerprint identifies the request body, e.g. its SHA-256 in hex
+   * @param fingerprint identifies the request body: a short text without line breaks, such as
+   *     its SHA-256 in hex
    */
   CompletionStage<Claim> claim(String key, String fingerprint);
 
