@@ -53,13 +53,13 @@ import org.slf4j.LoggerFactory;
  * {@code POST .../subscriptions} answer 404 when no such connection is open on this node (in a
  * cluster: nor on the node its id names). A publish the cluster's store refused is 503
  * {@code unavailable} with {@code Retry-After}.
+ * Unknown paths are 404 and known paths with another method 405, both as JSON.
  *
  * <p>{@code Idempotency-Key}: the first answer (status and body) is kept in an
  * {@link IdempotencyStore}, per node or shared by a cluster. A retry while the first request
  * still runs (on any node) polls the store with a short backoff for at most
  * {@link #IDEMPOTENCY_WAIT}, then answers 409 {@code conflict}. 5xx answers are not kept: the
  * claim is released, so a retry publishes. A store out of reach is 503 {@code unavailable}.
- * Unknown paths are 404 and known paths with another method 405, both as JSON.
  *
  * <p>Thread-safe. {@link #handle} never throws; it may block briefly (a key fetch when a JWT
  * is checked, the idempotency store, or a retry waiting for its first request's answer), so
