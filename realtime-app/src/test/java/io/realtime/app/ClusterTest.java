@@ -202,6 +202,46 @@ class ClusterTest {
     b.nextOfType("back");
   }
 
+  @Test
+  void anIdempotencyKeyHoldsAcrossNodes() throws Exception {
+    startCluster(2, Map.of());
+    Client alice = connect(1, "alice", Set.of());
+    String toAlice = "{\"kind\":\"user\",\"value\":\"alice\"}";
+    HttpResponse<String> first = postKeyed(0, "key-1", toAlice, "once");
+    assertEquals(202, first.statusCode(), first.body());
+    HttpResponse<String> retry = postKeyed(1, "key-1", toAlice, "once");
+    assertEquals(202, retry.statusCode(), retry.body());
+    assertEquals(first.body(), retry.body(), "the first answer, its id and recipients");
+    HttpResponse<String> other = postKeyed(1, "key-1", toAlice, "another");
+    assertEquals(400, other.statusCode(), other.body());
+    assertTrue(other.body().contains("\"error\":\"bad_request\""), other.body());
+    publishOn(0, toAlice, "end");
+    assertEquals(List.of("end", "once"), alice.typesUntilEnd(false));
+  }
+
+  @Test
+  void concurrentFirstRequestsWithOneKeyOnTwoNodesPublishOnce() throws Exception {
+    startCluster(2, Map.of());
+    Client alice = connect(0, "alice", Set.of());
+    String toAlice = "{\"kind\":\"user\",\"value\":\"alice\"}";
+    List<String> expected = new ArrayList<>(List.of("end"));
+    for (int round = 0; round < 5; round++) {
+      String key = "race-" + round;
+      var onA = http.sendAsync(keyed(0, key, toAlice, "race" + round),
+          HttpResponse.BodyHandlers.ofString());
+      var onB = http.sendAsync(keyed(1, key, toAlice, "race" + round),
+          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> a = onA.get(30, TimeUnit.SECONDS);
+      HttpResponse<String> b = onB.get(30, TimeUnit.SECONDS);
+      assertEquals(202, a.statusCode(), a.body());
+      assertEquals(202, b.statusCode(), b.body());
+      assertEquals(a.body(), b.body(), "one publish, one answer");
+      expected.add("race" + round);
+    }
+    publishOn(1, toAlice, "end");
+    assertEquals(expected, alice.typesUntilEnd(false));
+  }
+
   private void startCluster(int count, Map<String, String> extra) {
     redis = RedisServer.start();
     for (int n = 0; n < count; n++) {
@@ -261,11 +301,24 @@ class ClusterTest {
   }
 
   private HttpResponse<String> post(int node, String target, String type) throws Exception {
-    return http.send(HttpRequest.newBuilder(uri(node, "/api/v1/messages"))
+    return http.send(message(node, target, type).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpRequest.Builder message(int node, String target, String type) {
+    return HttpRequest.newBuilder(uri(node, "/api/v1/messages"))
         .header("Authorization", "Bearer " + API_KEY)
         .POST(HttpRequest.BodyPublishers.ofString("{\"target\":" + target + ",\"type\":\""
-            + type + "\",\"payload\":{}}"))
-        .build(), HttpResponse.BodyHandlers.ofString());
+            + type + "\",\"payload\":{}}"));
+  }
+
+  private HttpResponse<String> postKeyed(int node, String key, String target, String type)
+      throws Exception {
+    return http.send(keyed(node, key, target, type), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A publish with an {@code Idempotency-Key}. */
+  private HttpRequest keyed(int node, String key, String target, String type) {
+    return message(node, target, type).header("Idempotency-Key", key).build();
   }
 
   private URI uri(int node, String path) {

@@ -5,6 +5,7 @@ import io.realtime.domain.Envelope;
 import io.realtime.domain.StreamPosition;
 import io.realtime.domain.TopicName;
 import io.realtime.port.out.ClusterBus;
+import io.realtime.port.out.IdempotencyStore;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
@@ -123,6 +124,15 @@ public final class RedisClusterBus implements ClusterBus {
   @Override
   public CompletionStage<History> retained(TopicName topic) {
     return off(engine.streams().since(topic, "").thenApply(RedisClusterBus::history));
+  }
+
+  /**
+   * The API's first answers by {@code Idempotency-Key}, shared by the cluster, over this bus's
+   * engine (its connection, no other): unavailable until the engine is connected, closed with
+   * the bus.
+   */
+  public IdempotencyStore idempotency() {
+    return engine.idempotency();
   }
 
   @Override

@@ -16,17 +16,24 @@ import io.realtime.domain.UserId;
 import io.realtime.port.in.PublishMessageUseCase.PublishRequest;
 import io.realtime.port.in.PublishMessageUseCase.PublishResult;
 import io.realtime.port.in.QueryStatsUseCase;
+import io.realtime.port.out.IdempotencyStore;
+import io.realtime.port.out.IdempotencyStore.Answer;
+import io.realtime.port.out.IdempotencyStore.Claim;
 import io.realtime.port.out.TokenCheck;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Clock;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -48,15 +55,26 @@ import org.slf4j.LoggerFactory;
  * {@code unavailable} with {@code Retry-After}.
  * Unknown paths are 404 and known paths with another method 405, both as JSON.
  *
+ * <p>{@code Idempotency-Key}: the first answer (status and body) is kept in an
+ * {@link IdempotencyStore}, per node or shared by a cluster. A retry while the first request
+ * still runs (on any node) polls the store with a short backoff for at most
+ * {@link #IDEMPOTENCY_WAIT}, then answers 409 {@code conflict}. 5xx answers are not kept: the
+ * claim is released, so a retry publishes. A store out of reach is 503 {@code unavailable}.
+ *
  * <p>Thread-safe. {@link #handle} never throws; it may block briefly (a key fetch when a JWT
- * is checked, or a retry waiting for its first request's answer), so transports call it on a
- * worker thread.
+ * is checked, the idempotency store, or a retry waiting for its first request's answer), so
+ * transports call it on a worker thread, never on an I/O event loop.
  */
 public final class HttpApi {
   /** How long an {@code Idempotency-Key} is remembered. */
   public static final Duration IDEMPOTENCY_WINDOW = Duration.ofMinutes(5);
-  static final int IDEMPOTENCY_ENTRIES = 10_000;
+  /** How long a retry waits for the first request with its key to answer. */
+  public static final Duration IDEMPOTENCY_WAIT = Duration.ofSeconds(10);
   static final int MAX_IDEMPOTENCY_KEY = 255;
+  /** Bound on one call to the store (a remote one fails within 2 s by its contract). */
+  private static final Duration STORE_TIMEOUT = Duration.ofSeconds(3);
+  private static final long FIRST_PAUSE_MILLIS = 5;
+  private static final long MAX_PAUSE_MILLIS = 100;
 
   private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
   private static final String CHALLENGE = "Bearer realm=\"realtime\"";
@@ -71,7 +89,7 @@ public final class HttpApi {
   private final RealtimeUseCases core;
   private final Supplier<String> metrics;
   private final DevTokenMinter devTokens;
-  private final IdempotencyCache idempotency;
+  private final IdempotencyStore idempotency;
   private final JsonFactory json;
   private final byte[] apiKeyDigest;
   private final StaticAssets assets;
@@ -79,9 +97,10 @@ public final class HttpApi {
   /**
    * @param metrics Prometheus text for {@code /metrics}
    * @param devTokens the dev-mode minter; required exactly when {@code settings.devMode()}
+   * @param idempotency the first answers by {@code Idempotency-Key}
    */
   HttpApi(RealtimeSettings settings, RealtimeUseCases core, Supplier<String> metrics,
-      DevTokenMinter devTokens, Clock clock) {
+      DevTokenMinter devTokens, IdempotencyStore idempotency) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.core = Objects.requireNonNull(core, "core");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -89,7 +108,7 @@ public final class HttpApi {
       throw new IllegalArgumentException("dev mode needs a DevTokenMinter");
     }
     this.devTokens = devTokens;
-    this.idempotency = new IdempotencyCache(IDEMPOTENCY_WINDOW, IDEMPOTENCY_ENTRIES, clock);
+    this.idempotency = Objects.requireNonNull(idempotency, "idempotency");
     this.json = JsonFields.factory(settings.maxRequestBytes());
     this.apiKeyDigest = settings.apiKey().isEmpty() ? null : sha256(settings.apiKey());
     this.assets = StaticAssets.load(settings.devMode());
@@ -166,8 +185,92 @@ public final class HttpApi {
       return badRequest("Idempotency-Key is longer than " + MAX_IDEMPOTENCY_KEY + " characters");
     }
     // scoped by caller: two backends choosing the same key do not see each other's answers
-    return idempotency.execute(caller + "\n" + key, sha256(r.body()),
+    return once(caller + "\n" + key, HexFormat.of().formatHex(sha256(r.body())),
         () -> doPublish(r, caller));
+  }
+
+  /** The first answer for {@code key}, running {@code action} only if there is none yet. */
+  private HttpResponse once(String key, String fingerprint, Supplier<HttpResponse> action) {
+    long deadline = System.nanoTime() + IDEMPOTENCY_WAIT.toNanos();
+    long pause = FIRST_PAUSE_MILLIS;
+    while (true) {
+      Optional<Claim> found = await(idempotency.claim(key, fingerprint));
+      if (found.isEmpty()) {
+        return unavailable("the idempotency store is out of reach; nothing was published");
+      }
+      Claim claim = found.get();
+      if (claim instanceof Claim.Acquired acquired) {
+        return firstRun(acquired, action);
+      }
+      if (claim instanceof Claim.Replayed replayed) {
+        return HttpResponse.json(replayed.answer().status(), replayed.answer().body());
+      }
+      if (claim instanceof Claim.Conflict) {
+        return badRequest("this Idempotency-Key was already used for a different request");
+      }
+      if (!(claim instanceof Claim.InProgress)) {
+        throw new AssertionError(claim);
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return HttpResponse.error(409, "conflict",
+            "a request with this Idempotency-Key is still in progress");
+      }
+      // the first request runs on this node or another: look again shortly
+      try {
+        Thread.sleep(Math.min(pause, TimeUnit.NANOSECONDS.toMillis(left) + 1));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return HttpResponse.error(503, "shutting_down", "interrupted; retry");
+      }
+      pause = Math.min(pause * 2, MAX_PAUSE_MILLIS);
+    }
+  }
+
+  /** Runs the claimed request and keeps its answer, or gives the key back after a 5xx. */
+  private HttpResponse firstRun(Claim.Acquired claim, Supplier<HttpResponse> action) {
+    HttpResponse response;
+    try {
+      response = action.get();
+    } catch (RuntimeException e) {
+      release(claim);
+      throw e;
+    }
+    if (response.status() >= 500) { // may be retried for real
+      release(claim);
+      return response;
+    }
+    Optional<Boolean> kept =
+        await(idempotency.complete(claim, new Answer(response.status(), response.body())));
+    if (kept.isEmpty()) {
+      // already published: a 503 would invite a retry that publishes again once the claim
+      // expires, so the caller gets the true answer; a retry within that time waits, then 409
+      log.warn("api.idempotency_unsaved status={}", response.status());
+    } else if (!kept.get()) {
+      log.warn("api.idempotency_lapsed status={}", response.status());
+    }
+    return response;
+  }
+
+  private void release(Claim.Acquired claim) {
+    if (await(idempotency.release(claim)).isEmpty()) {
+      log.warn("api.idempotency_release_failed"); // the claim expires by itself
+    }
+  }
+
+  /** The store's outcome, waited for on this (worker) thread; empty if it failed or was late. */
+  private static <T> Optional<T> await(CompletionStage<T> stage) {
+    try {
+      return Optional.of(
+          stage.toCompletableFuture().get(STORE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+    } catch (ExecutionException e) {
+      log.warn("api.idempotency_unavailable reason={}", String.valueOf(e.getCause()));
+    } catch (TimeoutException e) {
+      log.warn("api.idempotency_unavailable reason=timeout");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return Optional.empty();
   }
 
   private HttpResponse doPublish(HttpRequest r, String caller) {
@@ -199,8 +302,7 @@ public final class HttpApi {
     }
     PublishResult.Rejected rejected = (PublishResult.Rejected) result;
     if (rejected.code() == ErrorCode.UNAVAILABLE) { // the cluster's store is out of reach
-      return new HttpResponse(503, HttpResponse.JSON, Map.of("Retry-After", "1"),
-          JsonText.error(rejected.code().wire(), rejected.message()));
+      return unavailable(rejected.message());
     }
     return HttpResponse.error(400, rejected.code().wire(), rejected.message());
   }
@@ -382,6 +484,11 @@ public final class HttpApi {
 
   private static HttpResponse badRequest(String message) {
     return HttpResponse.error(400, "bad_request", message);
+  }
+
+  private static HttpResponse unavailable(String message) {
+    return HttpResponse.error(503, ErrorCode.UNAVAILABLE.wire(), message)
+        .withHeader("Retry-After", "1");
   }
 
   private static HttpResponse notFound() {

@@ -2,6 +2,7 @@ package io.realtime.adapter.web;
 
 import io.realtime.port.in.RealtimeUseCases;
 import io.realtime.port.in.RealtimeSettings;
+import io.realtime.port.out.IdempotencyStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -49,7 +50,8 @@ public final class WebAdapter {
     this.core = b.core;
     this.handshake = new HandshakePolicy(b.settings, b.core.authenticate(), b.core.drain(),
         b.ticker);
-    this.http = new HttpApi(b.settings, b.core, b.metrics, b.devTokens, b.clock);
+    this.http = new HttpApi(b.settings, b.core, b.metrics, b.devTokens,
+        b.idempotency != null ? b.idempotency : new InMemoryIdempotencyStore(b.clock));
     this.probe = new HandshakeProbe(handshake);
     if (settings.devMode()) {
       log.warn("dev.mode_enabled demoPage=/ tokenEndpoint=/dev/token apiNeeds=realtime:admin"
@@ -167,6 +169,7 @@ public final class WebAdapter {
     private Supplier<String> metrics = () -> "";
     private DevTokenMinter devTokens;
     private Clock clock = Clock.systemUTC();
+    private IdempotencyStore idempotency; // in memory over `clock` unless set
     private LongSupplier ticker = System::nanoTime;
 
     private Builder(RealtimeSettings settings, RealtimeUseCases core) {
@@ -186,9 +189,19 @@ public final class WebAdapter {
       return this;
     }
 
-    /** For the idempotency window; the system UTC clock by default. */
+    /** For the in-memory idempotency window; the system UTC clock by default. */
     public Builder clock(Clock value) {
       clock = Objects.requireNonNull(value);
+      return this;
+    }
+
+    /**
+     * Where the API keeps first answers by {@code Idempotency-Key}; by default an
+     * {@link InMemoryIdempotencyStore} on {@link #clock}, right for a single node. A cluster
+     * passes the store its nodes share.
+     */
+    public Builder idempotency(IdempotencyStore value) {
+      idempotency = Objects.requireNonNull(value);
       return this;
     }
 

@@ -10,13 +10,19 @@ import io.realtime.domain.Target;
 import io.realtime.domain.TopicName;
 import io.realtime.domain.UserId;
 import io.realtime.port.in.PublishMessageUseCase.PublishRequest;
+import io.realtime.port.out.IdempotencyStore;
 import io.realtime.core.ManualClock;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class HttpApiTest {
@@ -29,6 +35,7 @@ class HttpApiTest {
   private final ManualClock clock = new ManualClock(Instant.parse("2026-11-24T10:00:00Z"));
   private RealtimeSettings settings = RealtimeSettings.defaults().withApiKey(KEY);
   private DevTokenMinter minter;
+  private IdempotencyStore idempotency = new InMemoryIdempotencyStore(clock);
   private HttpApi instance; // made on first call, after a test has chosen its settings
 
   private HttpResponse call(String method, String path, String body, String... headers) {
@@ -38,7 +45,7 @@ class HttpApiTest {
     }
     if (instance == null) {
       instance = new HttpApi(settings, core.useCases(),
-          () -> "realtime_connections_active 1.0\n", minter, clock);
+          () -> "realtime_connections_active 1.0\n", minter, idempotency);
     }
     return instance.handle(new HttpRequest(method, path, NamedValues.EMPTY, NamedValues.headers(h),
         body, "127.0.0.1"));
@@ -265,6 +272,57 @@ class HttpApiTest {
 
 
   @Test
+  void aPublishThatFailedGivesItsKeyBackSoARetryPublishes() {
+    String body = "{\"target\":{\"kind\":\"broadcast\"},\"type\":\"t\",\"payload\":1}";
+    core.backplane = io.realtime.port.in.BackplaneStatus.DOWN;
+    HttpResponse refused = api("POST", "/api/v1/messages", body, "Idempotency-Key", "abc");
+    assertError(refused, 503, "unavailable");
+    assertEquals("1", refused.headers().get("Retry-After"));
+    core.backplane = io.realtime.port.in.BackplaneStatus.UP;
+    HttpResponse retry = api("POST", "/api/v1/messages", body, "Idempotency-Key", "abc");
+    assertEquals(202, retry.status(), retry.body());
+    assertEquals(retry, api("POST", "/api/v1/messages", body, "Idempotency-Key", "abc"));
+    assertEquals(1, core.published.size());
+  }
+
+  @Test
+  void anIdempotencyStoreOutOfReachIs503AndPublishesNothing() {
+    RecordingIdempotencyStore store =
+        new RecordingIdempotencyStore(new InMemoryIdempotencyStore(clock));
+    idempotency = store;
+    store.failing = true;
+    HttpResponse r = api("POST", "/api/v1/messages",
+        "{\"target\":{\"kind\":\"broadcast\"},\"type\":\"t\",\"payload\":1}",
+        "Idempotency-Key", "abc");
+    assertError(r, 503, "unavailable");
+    assertEquals("1", r.headers().get("Retry-After"));
+    assertEquals(0, core.published.size());
+  }
+
+  @Test
+  void aRetryWhileTheFirstStillRunsWaitsForItsAnswer() throws Exception {
+    String body = "{\"target\":{\"kind\":\"broadcast\"},\"type\":\"t\",\"payload\":1}";
+    RecordingIdempotencyStore store =
+        new RecordingIdempotencyStore(new InMemoryIdempotencyStore(clock));
+    idempotency = store;
+    api("GET", "/api/v1/stats", ""); // makes the API before the test's thread uses it
+    // the first request holds the key (on this node or another sharing the store)
+    String fingerprint = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+        .digest(body.getBytes(StandardCharsets.UTF_8)));
+    IdempotencyStore.Claim.Acquired first = (IdempotencyStore.Claim.Acquired) store
+        .claim("api-key\nabc", fingerprint).toCompletableFuture().join();
+    CompletableFuture<HttpResponse> retry = CompletableFuture.supplyAsync(
+        () -> api("POST", "/api/v1/messages", body, "Idempotency-Key", "abc"));
+    assertTrue(store.claims.tryAcquire(3, 10, TimeUnit.SECONDS),
+        "the retry looked at least twice while the first ran");
+    store.complete(first, new IdempotencyStore.Answer(202, "{\"id\":\"m-1\",\"recipients\":2}"));
+    HttpResponse answer = retry.get(10, TimeUnit.SECONDS);
+    assertEquals(202, answer.status());
+    assertEquals("{\"id\":\"m-1\",\"recipients\":2}", answer.body());
+    assertEquals(0, core.published.size());
+  }
+
+  @Test
   void serverSideSubscribeIs204Or404() {
     core.connections.add("c-1");
     assertEquals(204, api("POST", "/api/v1/connections/c-1/subscriptions",
@@ -394,7 +452,7 @@ class HttpApiTest {
   void aFailingRouteIs500NotAnException() {
     HttpApi api = new HttpApi(settings, core.useCases(), () -> {
       throw new IllegalStateException("scrape failed");
-    }, null, clock);
+    }, null, idempotency);
     HttpResponse r = api.handle(new HttpRequest("GET", "/metrics", NamedValues.EMPTY,
         NamedValues.EMPTY, "", ""));
     assertError(r, 500, "internal_error");

@@ -22,6 +22,7 @@ import io.realtime.port.out.TokenVerifier;
 import io.realtime.port.out.TopicHistory;
 import io.realtime.port.out.UserDirectory;
 import java.time.Clock;
+import java.util.Optional;
 import javax.inject.Singleton;
 
 /** The hexagon's core: one per server, with the embedded defaults for its driven ports. */
@@ -54,6 +55,18 @@ public interface CoreModule {
     return new InProcessBackplane();
   }
 
+  /**
+   * The node's one link to the cluster's Redis, when {@code REALTIME_BACKPLANE=redis}: the
+   * core's bus, whose engine also serves the API's idempotency store (one connection per node).
+   */
+  @Provides
+  @Singleton
+  static Optional<RedisClusterBus> cluster(RealtimeConfig config) {
+    return config.backplane() == BackplaneKind.REDIS
+        ? Optional.of(new RedisClusterBus(redisSettings(config)))
+        : Optional.empty();
+  }
+
   /** The Redis engine's settings from the server's configuration. */
   static RedisSettings redisSettings(RealtimeConfig config) {
     RealtimeSettings s = config.settings();
@@ -73,11 +86,10 @@ public interface CoreModule {
   @Singleton
   static RealtimeCore core(RealtimeConfig config, RealtimeSettings settings, FrameCodec codec,
       TokenVerifier verifier, UserDirectory users, TopicHistory history, Backplane backplane,
-      RealtimeEvents events, Clock clock, PrometheusMeterRegistry registry) {
+      RealtimeEvents events, Clock clock, PrometheusMeterRegistry registry,
+      Optional<RedisClusterBus> cluster) {
     RealtimeCore.Builder builder = RealtimeCore.builder(verifier);
-    if (config.backplane() == BackplaneKind.REDIS) { // closed by the core, after the drain
-      builder.cluster(new RedisClusterBus(redisSettings(config)));
-    }
+    cluster.ifPresent(builder::cluster); // closed by the core, after the drain
     RealtimeCore core = builder
         .codec(codec)
         .settings(settings)
