@@ -27,6 +27,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -57,6 +61,8 @@ public final class HttpApi {
   public static final Duration IDEMPOTENCY_WINDOW = Duration.ofMinutes(5);
   static final int IDEMPOTENCY_ENTRIES = 10_000;
   static final int MAX_IDEMPOTENCY_KEY = 255;
+  /** How long a read of the cluster (presence, stats) may take; its store fails within 2 s. */
+  static final long READ_WAIT_MILLIS = 3000;
 
   private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
   private static final String CHALLENGE = "Bearer realm=\"realtime\"";
@@ -280,18 +286,57 @@ public final class HttpApi {
     if (problem.isPresent()) {
       return badRequest(problem.get());
     }
-    List<String> users = core.presence().presence(new TopicName(topic)).stream()
-        .map(UserId::value).sorted().toList();
+    Optional<Set<UserId>> present = waitFor(core.presence().presence(new TopicName(topic)));
+    if (present.isEmpty()) {
+      return unavailable("the cluster's presence cannot be read right now; retry later");
+    }
+    List<String> users = present.get().stream().map(UserId::value).sorted().toList();
     StringBuilder out = new StringBuilder(64).append("{\"topic\":");
     JsonText.quote(out, topic).append(",\"users\":");
     JsonText.array(out, users).append('}');
     return HttpResponse.json(200, out.toString());
   }
 
+  /** The node's figures; in a cluster the cluster's, and its nodes. */
   private HttpResponse stats() {
-    QueryStatsUseCase.Stats s = core.stats().stats();
-    return HttpResponse.json(200, "{\"connections\":" + s.connections() + ",\"users\":"
-        + s.users() + ",\"topics\":" + s.topics() + "}");
+    Optional<QueryStatsUseCase.Overview> overview = waitFor(core.stats().overview());
+    if (overview.isEmpty()) {
+      return unavailable("the cluster's figures cannot be read right now; retry later");
+    }
+    StringBuilder out = figures(new StringBuilder(128).append('{'), overview.get().total());
+    if (!overview.get().nodes().isEmpty()) {
+      out.append(",\"nodes\":[");
+      String comma = "";
+      for (QueryStatsUseCase.NodeStats n : overview.get().nodes()) {
+        JsonText.quote(out.append(comma).append("{\"id\":"), n.id()).append(',');
+        figures(out, n.stats()).append('}');
+        comma = ",";
+      }
+      out.append(']');
+    }
+    return HttpResponse.json(200, out.append('}').toString());
+  }
+
+  private static StringBuilder figures(StringBuilder out, QueryStatsUseCase.Stats s) {
+    return out.append("\"connections\":").append(s.connections()).append(",\"users\":")
+        .append(s.users()).append(",\"topics\":").append(s.topics());
+  }
+
+  /** What a read of the cluster answered within its bound; empty when it failed. */
+  private static <T> Optional<T> waitFor(CompletionStage<T> answer) {
+    try {
+      return Optional.of(answer.toCompletableFuture().get(READ_WAIT_MILLIS, TimeUnit.MILLISECONDS));
+    } catch (ExecutionException | TimeoutException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
+  }
+
+  private static HttpResponse unavailable(String message) {
+    return new HttpResponse(503, HttpResponse.JSON, Map.of("Retry-After", "1"),
+        JsonText.error(ErrorCode.UNAVAILABLE.wire(), message));
   }
 
 
