@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,6 +48,12 @@ class ClusterPresenceTest {
   private Process child;
   private Path childLog;
 
+  @BeforeEach
+  void start() {
+    redis = RedisServer.start();
+    startNode("node0", "jetty");
+  }
+
   @AfterEach
   void stop() throws IOException {
     sockets.forEach(WebSocket::abort);
@@ -64,8 +71,6 @@ class ClusterPresenceTest {
 
   @Test
   void presenceSpansTheNodesJoinsOnceAndLeavesWithTheLastConnectionAnywhere() throws Exception {
-    redis = RedisServer.start();
-    startNode("node0", "jetty");
     startNode("node1", "undertow");
     Watcher watcherB = watch(1, "watcher");
     Watcher watcherA = watch(0, "other");
@@ -101,8 +106,6 @@ class ClusterPresenceTest {
 
   @Test
   void statsOnEitherNodeCountBothNodesAndListThemLive() throws Exception {
-    redis = RedisServer.start();
-    startNode("node0", "jetty");
     startNode("node1", "undertow");
     watch(0, "alice");
     connect(1, "alice");
@@ -121,8 +124,6 @@ class ClusterPresenceTest {
 
   @Test
   void aNodeKilledWithoutGoodbyeLeavesPresenceWithin30Seconds() throws Exception {
-    redis = RedisServer.start();
-    startNode("node0", "jetty");
     startChild("node1", "undertow");
     Watcher watcher = watch(0, "watcher");
     Watcher carol = connect(1, "carol");
