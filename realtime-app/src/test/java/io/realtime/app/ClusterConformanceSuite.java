@@ -15,9 +15,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.extension.ConditionEvaluationResult;
-import org.junit.jupiter.api.extension.ExecutionCondition;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The whole wire contract against a cluster (PROTOCOL.md section 8): every test's server is
@@ -27,22 +24,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * channels of its own (a fresh prefix).
  */
 abstract class ClusterConformanceSuite extends TransportConformanceSuite {
-  /**
-   * Suite tests that fail on a cluster only for want of what other branches build, by test
-   * name; each is switched back on (removed here) when its piece is merged.
-   */
-  private static final Map<String, String> AWAITING = Map.of(
-      "presenceTellsWatchersWhoJoinsAndLeaves",
-      "cluster presence: branch presence (GET /api/v1/presence answers the API's node only)",
-      "statsCountConnectionsUsersAndTopics",
-      "cluster stats: branch stats (GET /api/v1/stats counts the API's node only)");
-
-  @RegisterExtension
-  static final ExecutionCondition AWAITING_THEIR_BRANCH = context -> context.getTestMethod()
-      .map(m -> AWAITING.get(m.getName()))
-      .map(ConditionEvaluationResult::disabled)
-      .orElse(ConditionEvaluationResult.enabled("the contract holds on a cluster"));
-
   private static final AtomicInteger CLUSTERS = new AtomicInteger();
   private static RedisServer redis;
 

@@ -11,7 +11,10 @@ import io.realtime.port.in.QueryStatsUseCase;
 import io.realtime.port.in.SubscribeConnectionUseCase;
 import io.realtime.port.out.PresenceStore;
 import io.realtime.port.out.ClusterBus;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -87,13 +90,46 @@ public final class AdminService implements KickConnectionUseCase, SubscribeConne
   }
 
   @Override
-  public Set<UserId> presence(TopicName topic) {
+  public CompletionStage<Set<UserId>> presence(TopicName topic) {
     return presence.users(topic);
   }
 
   @Override
   public Stats stats() {
     return new Stats(routes.connectionCount(), routes.userCount(), routes.topicCount());
+  }
+
+  /**
+   * In a cluster the live nodes' heartbeats with this node's entry replaced by its figures now
+   * (added if its first heartbeat is not written yet), and their sums: a user or topic on two
+   * nodes counts on each.
+   */
+  @Override
+  public CompletionStage<Overview> overview() {
+    if (cluster == null) {
+      return CompletableFuture.completedStage(new Overview(stats(), List.of()));
+    }
+    return cluster.nodes().thenApply(heartbeats -> {
+      Stats own = stats();
+      List<NodeStats> nodes = new ArrayList<>(heartbeats.size() + 1);
+      nodes.add(new NodeStats(cluster.nodeId(), own));
+      for (ClusterBus.NodeLoad n : heartbeats) {
+        if (!n.id().equals(cluster.nodeId())) {
+          ClusterBus.Load l = n.load();
+          nodes.add(new NodeStats(n.id(), new Stats(l.connections(), l.users(), l.topics())));
+        }
+      }
+      nodes.sort((a, b) -> a.id().compareTo(b.id()));
+      int connections = 0;
+      int users = 0;
+      int topics = 0;
+      for (NodeStats n : nodes) {
+        connections += n.stats().connections();
+        users += n.stats().users();
+        topics += n.stats().topics();
+      }
+      return new Overview(new Stats(connections, users, topics), nodes);
+    });
   }
 
   @Override

@@ -33,6 +33,7 @@ import io.realtime.port.out.UserDirectory;
 import io.realtime.domain.ConnectionId;
 import io.realtime.domain.Envelope;
 import io.realtime.domain.TopicName;
+import io.realtime.domain.UserId;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -89,7 +90,8 @@ public final class RealtimeCore implements RealtimeUseCases, AutoCloseable {
     cluster = b.cluster;
     publisher = new PublishService(routes, codec, history, b.backplane, b.ids, b.clock,
         b.events, settings.sendQueue(), cluster);
-    Subscriptions subscriptions = new Subscriptions(routes, history, b.presence, replies,
+    PresenceStore presence = cluster != null ? cluster.presence() : b.presence;
+    Subscriptions subscriptions = new Subscriptions(routes, history, presence, replies,
         b.events, cluster);
     ExpiryTimers expiry = new ExpiryTimers(scheduler, b.clock, settings.clockSkew());
     ClientCommands commands = new ClientCommands(codec, replies, subscriptions, publisher,
@@ -98,7 +100,7 @@ public final class RealtimeCore implements RealtimeUseCases, AutoCloseable {
         : ConnectionIds.onNode(cluster.nodeId(), b.ids);
     lifecycle = new ConnectionLifecycle(routes, replies, commands, subscriptions, expiry,
         connectionIds, b.clock, b.ticker, b.events, settings);
-    admin = new AdminService(routes, subscriptions, b.presence, cluster);
+    admin = new AdminService(routes, subscriptions, presence, cluster);
     backplane = b.backplane;
     backplane.start(publisher::deliverLocally);
     if (cluster != null) {
@@ -131,6 +133,11 @@ public final class RealtimeCore implements RealtimeUseCases, AutoCloseable {
         @Override
         public void historyLost(TopicName topic) {
           publisher.resumeNeeded(topic);
+        }
+
+        @Override
+        public void presenceChanged(TopicName topic, List<UserId> joins, List<UserId> leaves) {
+          subscriptions.presenceChanged(topic, joins, leaves);
         }
 
         @Override
@@ -276,8 +283,9 @@ public final class RealtimeCore implements RealtimeUseCases, AutoCloseable {
 
     /**
      * Makes this node one of a cluster sharing {@code value}: topic history then lives in the
-     * bus (the history given here only decides whether {@code since} is offered), and the core
-     * closes the bus when it closes.
+     * bus (the history given here only decides whether {@code since} is offered), presence too
+     * ({@link ClusterBus#presence()}; a store given to {@link #presence} is then unused), and
+     * the core closes the bus when it closes.
      */
     public Builder cluster(ClusterBus value) {
       cluster = Objects.requireNonNull(value);

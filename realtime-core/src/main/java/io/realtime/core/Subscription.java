@@ -1,9 +1,14 @@
 package io.realtime.core;
 
+import io.realtime.domain.ServerFrame;
 import io.realtime.domain.StreamPosition;
+import io.realtime.domain.UserId;
 import io.realtime.port.out.StoredMessage;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * One connection's subscription to one topic, kept in the routing table beside its membership.
@@ -12,12 +17,16 @@ import java.util.List;
  * live messages arriving in between are held here until the replay is queued, then released
  * unless the replay already held them (their position is at or before the history's head). That
  * keeps replay-then-live in order without duplicates, and costs the publish path a volatile
- * read. The monitor of this object is taken only while a recovery is in progress.
+ * read. A presence watcher likewise holds the presence changes announced before its state was
+ * sent, so the state comes first and the changes after it agree with it. The monitor of this
+ * object is taken only while a recovery or a watcher's state is pending.
  */
 final class Subscription {
   private final boolean presence;
   private volatile boolean recovering;
   private List<StoredMessage> held; // guarded by this, only while recovering
+  private volatile boolean statePending; // a watcher whose presence state is not sent yet
+  private List<ServerFrame.Presence> heldChanges; // guarded by this, only while statePending
   private volatile StreamPosition replayedUpTo; // null: no replay, nothing to deduplicate
   private boolean listened; // cluster: the bus's listen succeeded; guarded by this
   private boolean removed; // cluster: the subscription left the routing table; guarded by this
@@ -26,6 +35,8 @@ final class Subscription {
     this.presence = presence;
     this.recovering = recovering;
     this.held = recovering ? new ArrayList<>() : null;
+    this.statePending = presence;
+    this.heldChanges = presence ? new ArrayList<>() : null;
   }
 
   static Subscription live(boolean presence) {
@@ -39,6 +50,43 @@ final class Subscription {
 
   boolean watchesPresence() {
     return presence;
+  }
+
+  /**
+   * A presence change for this watcher: false if it may be sent now, true if it was held until
+   * the watcher's state is sent (the hold lasts one read of the store, bounded by its timeout).
+   */
+  boolean holdsPresence(ServerFrame.Presence change) {
+    if (!statePending) {
+      return false;
+    }
+    synchronized (this) {
+      if (!statePending) {
+        return false;
+      }
+      heldChanges.add(change);
+      return true;
+    }
+  }
+
+  /**
+   * Sends the watcher's presence state, then the changes held meanwhile that the state does not
+   * already show (a join of a user it lists, a leave of one it lacks), then lets changes through.
+   */
+  void finishPresence(ServerFrame.Presence state, Consumer<ServerFrame.Presence> send) {
+    synchronized (this) {
+      send.accept(state);
+      Set<UserId> view = new HashSet<>(state.joins());
+      for (ServerFrame.Presence change : heldChanges) {
+        List<UserId> joins = change.joins().stream().filter(view::add).toList();
+        List<UserId> leaves = change.leaves().stream().filter(view::remove).toList();
+        if (!joins.isEmpty() || !leaves.isEmpty()) {
+          send.accept(new ServerFrame.Presence(state.topic(), joins, leaves));
+        }
+      }
+      heldChanges = null;
+      statePending = false;
+    }
   }
 
   /**

@@ -19,6 +19,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -31,6 +32,12 @@ import java.util.concurrent.CompletionStage;
  * comes then, and {@code since} reads the shared history after it. Each subscription's listen
  * is taken back exactly once, when it leaves the routing table (see
  * {@link Subscription#listened()}). Those continuations run on the bus's threads.
+ *
+ * <p>Presence: a subscription is answered only once the store recorded its join (and, for a
+ * watcher, gave the topic's state), so the ack comes before the state, and the state before any
+ * change; a store out of reach answers {@code unavailable} and leaves no subscription. A join is
+ * announced only when the user became present, a leave only when their last connection left, by
+ * the node that made the change (the cluster's store carries it to the other nodes).
  */
 final class Subscriptions {
   private final RoutingTable<ConnectionSession, Subscription> routes;
@@ -62,9 +69,13 @@ final class Subscriptions {
       return;
     }
     if (command.since().isEmpty()) {
-      if (add(session, topic.get(), Subscription.live(command.presence()))) {
-        replies.reply(session, new ServerFrame.Ack(ref));
-        joined(session, topic.get(), command.presence());
+      Subscription subscription = Subscription.live(command.presence());
+      if (add(session, topic.get(), subscription)) {
+        joined(session, topic.get(), subscription,
+            () -> replies.reply(session, new ServerFrame.Ack(ref)), () -> {
+              drop(session, topic.get(), subscription);
+              unavailable(session, ref);
+            });
       } else if (routes.isSubscribed(session.id(), topic.get())) {
         replies.reply(session, new ServerFrame.Ack(ref));
       }
@@ -85,14 +96,14 @@ final class Subscriptions {
       if (!add(session, topic, subscription)) {
         return routes.isSubscribed(session.id(), topic);
       }
-      listen(session, topic, subscription, () -> {
-        subscription.finishWithoutReplay(session);
-        joined(session, topic, false);
-      }, () -> {});
+      listen(session, topic, subscription, () -> joined(session, topic, subscription,
+          () -> subscription.finishWithoutReplay(session),
+          () -> drop(session, topic, subscription)), () -> {});
       return true;
     }
-    if (add(session, topic, Subscription.live(false))) {
-      joined(session, topic, false);
+    Subscription subscription = Subscription.live(false);
+    if (add(session, topic, subscription)) {
+      joined(session, topic, subscription, () -> {}, () -> drop(session, topic, subscription));
       return true;
     }
     return routes.isSubscribed(session.id(), topic);
@@ -116,6 +127,11 @@ final class Subscriptions {
   /** Presence leaves for every topic an ended connection was on (its routes are gone). */
   void leaveAll(ConnectionSession session, Collection<TopicName> topics) {
     topics.forEach(topic -> leave(session, topic));
+  }
+
+  /** Presence changes the cluster's store reports: to every watcher of the topic here. */
+  void presenceChanged(TopicName topic, List<UserId> joins, List<UserId> leaves) {
+    announce(topic, joins, leaves, null);
   }
 
   /** Cluster: takes back the listens of a connection about to end, before its routes go. */
@@ -143,13 +159,17 @@ final class Subscriptions {
       }
       return;
     }
-    Runnable unavailable = () -> replies.error(session, ref, ErrorCode.UNAVAILABLE,
-        "the cluster's store is unreachable; subscribe again later");
+    Runnable unavailable = () -> unavailable(session, ref);
+    Runnable dropped = () -> {
+      drop(session, topic, subscription);
+      unavailable.run();
+    };
     listen(session, topic, subscription, () -> {
       if (since.isEmpty()) {
-        replies.reply(session, new ServerFrame.Ack(ref));
-        subscription.finishWithoutReplay(session);
-        joined(session, topic, command.presence());
+        joined(session, topic, subscription, () -> {
+          replies.reply(session, new ServerFrame.Ack(ref));
+          subscription.finishWithoutReplay(session);
+        }, dropped);
         return;
       }
       Optional<StreamPosition> after = StreamPosition.parse(since);
@@ -157,8 +177,7 @@ final class Subscriptions {
           ? cluster.since(topic, after.get()) : cluster.retained(topic);
       read.whenComplete((h, e) -> {
         if (e != null) {
-          drop(session, topic, subscription);
-          unavailable.run();
+          dropped.run();
           return;
         }
         List<StoredMessage> replay = new ArrayList<>(h.messages().size());
@@ -166,11 +185,17 @@ final class Subscriptions {
           StreamPosition.parse(m.id()).ifPresent(p -> replay.add(
               new StoredMessage(m, p, replies.encode(new ServerFrame.Message(m)))));
         }
-        replies.reply(session, new ServerFrame.RecoveryAck(ref, h.recovered()));
-        subscription.finishRecovery(replay, h.head(), session);
-        joined(session, topic, command.presence());
+        joined(session, topic, subscription, () -> {
+          replies.reply(session, new ServerFrame.RecoveryAck(ref, h.recovered()));
+          subscription.finishRecovery(replay, h.head(), session);
+        }, dropped);
       });
     }, unavailable);
+  }
+
+  private void unavailable(ConnectionSession session, String ref) {
+    replies.error(session, ref, ErrorCode.UNAVAILABLE,
+        "the cluster's store is unreachable; subscribe again later");
   }
 
   /**
@@ -251,9 +276,13 @@ final class Subscriptions {
           "the topic's history cannot be read right now; subscribe again later");
       return;
     }
-    replies.reply(session, new ServerFrame.RecoveryAck(ref, replay.recovered()));
-    subscription.finishRecovery(replay.messages(), replay.head(), session);
-    joined(session, topic, watchPresence);
+    joined(session, topic, subscription, () -> {
+      replies.reply(session, new ServerFrame.RecoveryAck(ref, replay.recovered()));
+      subscription.finishRecovery(replay.messages(), replay.head(), session);
+    }, () -> {
+      drop(session, topic, subscription);
+      unavailable(session, ref);
+    });
   }
 
   /** Registers in the routing table; false if the connection is gone or already subscribed. */
@@ -261,39 +290,67 @@ final class Subscriptions {
     return !session.isEnded() && routes.subscribe(session.id(), topic, subscription);
   }
 
-  /** Presence after a new subscription: the state to a watcher, the join to the others. */
-  private void joined(ConnectionSession session, TopicName topic, boolean watchPresence) {
+  /**
+   * Presence for a registered subscription: records the join and, for a watcher, reads the
+   * topic's state; then {@code answer} (the ack and what follows it), the state to the watcher,
+   * and the join to the topic's other watchers. Should the store fail, what it may have kept is
+   * taken back and {@code failed} runs instead (it drops the subscription).
+   */
+  private void joined(ConnectionSession session, TopicName topic, Subscription subscription,
+      Runnable answer, Runnable failed) {
     UserId user = session.connection().user();
-    boolean newlyPresent = presence.join(topic, user, session.id());
-    if (session.isEnded()) { // end() may have run its presence leaves before our join
-      presence.leave(topic, user, session.id());
-      return;
-    }
-    if (watchPresence) {
-      replies.reply(session,
-          new ServerFrame.Presence(topic, sorted(presence.users(topic)), List.of()));
-    }
-    if (newlyPresent) {
-      announce(topic, List.of(user), List.of(), session);
-    }
+    presence.join(topic, user, session.id())
+        .thenCompose(newly -> subscription.watchesPresence()
+            ? presence.users(topic).thenApply(users -> new Joined(newly, users))
+            : CompletableFuture.completedStage(new Joined(newly, Set.of())))
+        .whenComplete((joined, e) -> {
+          if (e != null) {
+            presence.leave(topic, user, session.id());
+            failed.run();
+            return;
+          }
+          if (session.isEnded()) { // end() may have run its presence leaves before our join
+            presence.leave(topic, user, session.id());
+            return;
+          }
+          answer.run();
+          if (subscription.watchesPresence()) {
+            subscription.finishPresence(
+                new ServerFrame.Presence(topic, sorted(joined.users()), List.of()),
+                frame -> replies.reply(session, frame));
+          }
+          if (joined.newly()) {
+            announce(topic, List.of(user), List.of(), session);
+          }
+        });
   }
 
+  /** What the store answered to a join: whether the user became present, and the state. */
+  private record Joined(boolean newly, Set<UserId> users) {}
+
+  /** A leave the store could not record is announced when its entry expires (a cluster). */
   private void leave(ConnectionSession session, TopicName topic) {
     UserId user = session.connection().user();
-    if (presence.leave(topic, user, session.id())) {
-      announce(topic, List.of(), List.of(user), session);
-    }
+    presence.leave(topic, user, session.id()).whenComplete((last, e) -> {
+      if (e == null && last) {
+        announce(topic, List.of(), List.of(user), session);
+      }
+    });
   }
 
-  /** Tells the topic's presence watchers, except {@code origin}, who joined and left. */
+  /**
+   * Tells the topic's presence watchers, except {@code origin} (may be null), who joined and
+   * left; a watcher whose state is not sent yet holds the change.
+   */
   private void announce(TopicName topic, List<UserId> joins, List<UserId> leaves,
       ConnectionSession origin) {
+    ServerFrame.Presence change = new ServerFrame.Presence(topic, joins, leaves);
     Fanout fanout = new Fanout(events);
     EncodedFrame[] frame = new EncodedFrame[1];
     routes.forEachSubscriber(topic, (s, subscription) -> {
-      if (s != origin && subscription.watchesPresence()) {
+      if (s != origin && subscription.watchesPresence() && !subscription.holdsPresence(change)) {
         if (frame[0] == null) {
-          frame[0] = replies.encode(new ServerFrame.Presence(topic, joins, leaves));
+          frame[0] = replies.encode(change);
         }
         fanout.offer(s, frame[0]);
       }

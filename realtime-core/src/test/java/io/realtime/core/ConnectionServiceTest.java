@@ -295,7 +295,8 @@ class ConnectionServiceTest {
     fx.publishOk(Target.broadcast(), "all", "{}");
     assertEquals(before, alice.channel.written().size());
     assertEquals(0, fx.core.stats().stats().topics());
-    assertTrue(fx.core.presence().presence(new io.realtime.domain.TopicName("news")).isEmpty());
+    assertTrue(fx.core.presence().presence(new io.realtime.domain.TopicName("news"))
+        .toCompletableFuture().join().isEmpty());
     assertTrue(fx.events.has("closed:client"));
   }
 
@@ -342,7 +343,8 @@ class ConnectionServiceTest {
     assertEquals(new ServerFrame.Presence(new io.realtime.domain.TopicName("room"),
         List.of(), List.of(new UserId("bob"))), watcher.last());
     assertEquals(Set.of(new UserId("watcher")),
-        fx.core.presence().presence(new io.realtime.domain.TopicName("room")));
+        fx.core.presence().presence(new io.realtime.domain.TopicName("room"))
+            .toCompletableFuture().join());
   }
 
   @Test

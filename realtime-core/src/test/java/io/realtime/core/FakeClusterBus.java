@@ -5,6 +5,7 @@ import io.realtime.domain.Envelope;
 import io.realtime.domain.StreamPosition;
 import io.realtime.domain.TopicName;
 import io.realtime.port.out.ClusterBus;
+import io.realtime.port.out.PresenceStore;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,6 +29,9 @@ public final class FakeClusterBus implements ClusterBus {
   public final Map<TopicName, Integer> unlistens = new HashMap<>();
   public final List<Envelope> stream = new ArrayList<>();
   public boolean closed;
+  public final FakePresenceStore presence = new FakePresenceStore();
+  /** What {@link #nodes()} answers; fails while the bus is unavailable. */
+  public volatile List<NodeLoad> heartbeats = List.of();
   private long offset;
 
   public FakeClusterBus(String nodeId) {
@@ -140,6 +144,19 @@ public final class FakeClusterBus implements ClusterBus {
   @Override
   public synchronized CompletionStage<History> retained(TopicName topic) {
     return CompletableFuture.completedFuture(new History(stream, false, head()));
+  }
+
+  @Override
+  public PresenceStore presence() {
+    return presence;
+  }
+
+  @Override
+  public CompletionStage<List<NodeLoad>> nodes() {
+    if (!available) {
+      return CompletableFuture.failedFuture(new IllegalStateException("down"));
+    }
+    return CompletableFuture.completedFuture(heartbeats);
   }
 
   private StreamPosition head() {

@@ -144,7 +144,8 @@ class RecoveryTest {
     assertEquals("s", error.ref());
     assertEquals(ErrorCode.UNAVAILABLE.wire(), error.code());
     assertEquals(0, fx.core.stats().stats().topics(), "no half-made subscription");
-    assertEquals(Set.of(), fx.core.presence().presence(new TopicName("feed")));
+    assertEquals(Set.of(),
+        fx.core.presence().presence(new TopicName("feed")).toCompletableFuture().join());
     for (int i = 0; i < 3 * RealtimeSettings.defaults().sendQueue(); i++) { // nothing is held
       fx.publishOk(Target.topic("feed"), "post", "{}");
     }

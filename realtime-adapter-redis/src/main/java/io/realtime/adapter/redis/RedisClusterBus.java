@@ -4,8 +4,12 @@ import io.realtime.domain.ConnectionId;
 import io.realtime.domain.Envelope;
 import io.realtime.domain.StreamPosition;
 import io.realtime.domain.TopicName;
+import io.realtime.domain.UserId;
 import io.realtime.port.out.ClusterBus;
 import io.realtime.port.out.IdempotencyStore;
+import io.realtime.port.out.PresenceStore;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
@@ -20,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * publisher's node receives its own messages from its subscription, like every other),
  * broadcast, user and role messages on the shared channel (this node's own skipped on
  * receipt), connection messages, kicks and server-side subscribes on the holding node's
- * channel.
+ * channel; presence in {@link RedisPresence}, whose scripts publish each change on the topic's
+ * channel (this node's own changes skipped on receipt: the core announced them).
  *
  * <p>Futures complete on this adapter's two callback threads, not on Lettuce's event loops, so
  * the core's continuations (encoding a replay, queueing frames) never run on a Netty thread.
@@ -32,6 +37,7 @@ public final class RedisClusterBus implements ClusterBus {
   private final RedisEngine engine;
   private final String nodeId;
   private final ExecutorService callbacks;
+  private final PresenceStore presence = new Presence();
   private volatile Receiver receiver;
 
   public RedisClusterBus(RedisSettings settings) {
@@ -50,6 +56,8 @@ public final class RedisClusterBus implements ClusterBus {
       Load load = r.load();
       return new RedisNodes.NodeLoad(load.connections(), load.users(), load.topics());
     });
+    engine.presence().onExpired((topic, users) -> log.info(
+        "cluster.presence_expired nodeId={} topic={} users={}", nodeId, topic, users.size()));
   }
 
   @Override
@@ -136,6 +144,19 @@ public final class RedisClusterBus implements ClusterBus {
   }
 
   @Override
+  public PresenceStore presence() {
+    return presence;
+  }
+
+  @Override
+  public CompletionStage<List<NodeLoad>> nodes() {
+    return off(engine.nodes().live().thenApply(live -> live.stream()
+        .map(n -> new NodeLoad(n.id(), new Load(n.load().connections(), n.load().users(),
+            n.load().topics())))
+        .toList()));
+  }
+
+  @Override
   public void close() {
     engine.close();
     callbacks.shutdown();
@@ -168,6 +189,25 @@ public final class RedisClusterBus implements ClusterBus {
       }
     });
     return out;
+  }
+
+  /** The engine's presence, its answers handed to the callback threads. */
+  private final class Presence implements PresenceStore {
+    @Override
+    public CompletionStage<Boolean> join(TopicName topic, UserId user, ConnectionId connection) {
+      return off(engine.presence().join(topic, user, connection));
+    }
+
+    @Override
+    public CompletionStage<Boolean> leave(TopicName topic, UserId user,
+        ConnectionId connection) {
+      return off(engine.presence().leave(topic, user, connection));
+    }
+
+    @Override
+    public CompletionStage<Set<UserId>> users(TopicName topic) {
+      return off(engine.presence().users(topic));
+    }
   }
 
   private final class Listener implements RedisListener {
@@ -211,6 +251,16 @@ public final class RedisClusterBus implements ClusterBus {
       Receiver r = receiver;
       if (r != null) {
         r.historyLost(topic); // its subscribers resume with since (4004)
+      }
+    }
+
+    @Override
+    public void presenceChanged(TopicName topic, UserId user, boolean joined,
+        String originNode) {
+      Receiver r = receiver;
+      if (r != null && !nodeId.equals(originNode)) { // the node that made it announced it
+        List<UserId> changed = List.of(user);
+        r.presenceChanged(topic, joined ? changed : List.of(), joined ? List.of() : changed);
       }
     }
   }

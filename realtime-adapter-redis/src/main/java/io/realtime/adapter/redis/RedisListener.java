@@ -3,6 +3,7 @@ package io.realtime.adapter.redis;
 import io.realtime.domain.Envelope;
 import io.realtime.domain.StreamPosition;
 import io.realtime.domain.TopicName;
+import io.realtime.domain.UserId;
 
 /**
  * What a node receives from the cluster. Called on the engine's dispatch threads, never on a
@@ -29,4 +30,11 @@ public interface RedisListener {
    * closed with 4004 so their clients resume with {@code since}.
    */
   void historyLost(TopicName topic, StreamPosition lastDelivered);
+
+  /**
+   * A user became present on a topic this node listens to ({@code joined}) or left it; in the
+   * order the changes were made. {@code originNode} made the change; empty when a script found
+   * it (an expired connection) or restored it (a refresh after an outage).
+   */
+  void presenceChanged(TopicName topic, UserId user, boolean joined, String originNode);
 }

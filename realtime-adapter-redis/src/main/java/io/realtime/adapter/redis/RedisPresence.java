@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * script first sweeps expired connections, so the users of a node that died without goodbye
  * leave at the first sweep after {@link RedisSettings#presenceTtl()}. This node refreshes its
  * own entries every {@link RedisSettings#presenceRefresh()} (re-adding any that expired while
- * it was cut off), and each refresh sweeps its topics.
+ * it was cut off), and each refresh sweeps its topics. Each change of who is present is
+ * published on the topic's channel by the script that made it ({@link PresenceChange}), so the
+ * nodes listening to the topic hear it in the order Redis applied it.
  *
  * <p>Thread-safe; no method blocks; futures fail with {@link RedisUnavailableException} when
  * Redis is out of reach, and complete on a Netty thread. Users who left by expiry are reported
@@ -63,18 +65,20 @@ public final class RedisPresence {
         });
   }
 
-  /** Forgets the connection; true if it was the user's last one on the topic. */
+  /**
+   * Forgets the connection; true if it was the user's last one on the topic (a user whose last
+   * connection expired in the same script is announced as expired, not here).
+   */
   public CompletableFuture<Boolean> leave(TopicName topic, UserId user, ConnectionId connection) {
     local.computeIfPresent(topic, (t, conns) -> {
       conns.remove(connection);
       return conns.isEmpty() ? null : conns;
     });
     return redis.<List<Object>>script(Scripts.PRESENCE_LEAVE, ScriptOutputType.MULTI,
-        keys(topic), connection.value(), ttl())
+        keys(topic), connection.value(), ttl(), settings.nodeId())
         .thenApply(reply -> {
-          List<Object> swept = reply.subList(1, reply.size());
-          report(topic, swept, user);
-          return user.value().equals(reply.get(0)) || swept.contains(user.value());
+          report(topic, reply.subList(1, reply.size()), null);
+          return user.value().equals(reply.get(0));
         });
   }
 
@@ -139,7 +143,7 @@ public final class RedisPresence {
 
   private String[] keys(TopicName topic) {
     return new String[] {keys.presence(topic), keys.presenceExpiry(topic),
-        keys.presenceUsers(topic)};
+        keys.presenceUsers(topic), keys.topicChannel(topic)};
   }
 
   private String ttl() {

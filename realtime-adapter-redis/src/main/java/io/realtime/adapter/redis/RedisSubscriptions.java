@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * of a bounded pool (different topics in parallel). Each lane tracks the last position it
  * delivered; a message that is not the next one in the same epoch has the missing range
  * fetched from the stream and delivered first, or, where the stream no longer reaches back, is
- * reported through {@link RedisListener#historyLost}. After Lettuce resubscribes a dropped
+ * reported through {@link RedisListener#historyLost}. Presence changes published on a topic's
+ * channel ({@link PresenceChange}) go through the same lane, in order, and leave the positions
+ * alone. After Lettuce resubscribes a dropped
  * connection (it does, in one batch), every subscribed topic catches up from its stream even
  * if no new message arrives. A probe published on the node's probe channel every
  * {@link RedisSettings#probeInterval()} must come back within
@@ -404,7 +406,9 @@ public final class RedisSubscriptions {
           return; // nobody here listens any more
         }
         TopicName t = topic.get();
-        queued = lanes.submit(t, () -> onTopicMessage(t, message));
+        queued = PresenceChange.is(message) // beside positions, never touching them
+            ? lanes.submit(t, () -> onPresenceChange(t, message))
+            : lanes.submit(t, () -> onTopicMessage(t, message));
       } else if (channel.equals(sharedChannel) || channel.equals(nodeChannel)) {
         queued = lanes.submit(CONTROL_LANE, () -> onControlMessage(channel, message));
       } else {
@@ -485,6 +489,22 @@ public final class RedisSubscriptions {
       }
       return null;
     }, pool);
+  }
+
+  private CompletableFuture<Void> onPresenceChange(TopicName topic, String text) {
+    PresenceChange change;
+    try {
+      change = PresenceChange.decode(text);
+    } catch (IllegalArgumentException e) {
+      log.warn("redis.presence.undecodable topic={} reason={}", topic, e.getMessage());
+      return DONE;
+    }
+    try {
+      listener.presenceChanged(topic, change.user(), change.joined(), change.origin());
+    } catch (RuntimeException e) {
+      log.error("redis.listener.failed topic={}", topic, e);
+    }
+    return DONE;
   }
 
   private CompletableFuture<Void> catchUp(TopicName topic) {

@@ -106,10 +106,19 @@ final class Scripts {
       return out
       """);
 
+  /**
+   * Presence scripts share KEYS: presence, expiry, users, the topic's channel. A change of who
+   * is present is published on the topic's channel as {@code P kind field(origin) user}
+   * ({@link PresenceChange}): kind {@code j} or {@code l}; origin the node that made it, empty
+   * for what a script found (expiry) or restored (refresh), which every node announces.
+   */
   private static final String PRESENCE = NOW + """
-      local h, z, u = KEYS[1], KEYS[2], KEYS[3]
+      local h, z, u, ch = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
       local function user_of(v)
         return string.sub(v, string.find(v, '\\n', 1, true) + 1)
+      end
+      local function announce(kind, origin, user)
+        redis.call('PUBLISH', ch, 'P' .. kind .. #origin .. ':' .. origin .. user)
       end
       -- removes expired connections; returns the users that no connection holds any more
       local function sweep(now)
@@ -123,6 +132,7 @@ final class Scripts {
             if redis.call('HINCRBY', u, user, -1) <= 0 then
               redis.call('HDEL', u, user)
               left[#left + 1] = user
+              announce('l', '', user)
             end
           end
         end
@@ -144,19 +154,20 @@ final class Scripts {
       end
       """;
 
-  /** KEYS: presence, expiry, users. ARGV: conn, node, user, ttl ms. Returns {joined, left...}. */
+  /** ARGV: conn, node, user, ttl ms. Returns {joined, left...}. */
   static final LuaScript PRESENCE_JOIN = new LuaScript("presence-join", PRESENCE + """
       local now = now_ms()
       local ttl = tonumber(ARGV[4])
       local left = sweep(now)
       local joined = add(ARGV[1], ARGV[2], ARGV[3], now + ttl)
+      if joined then announce('j', ARGV[2], ARGV[3]) end
       keep(ttl)
       local out = {joined and 1 or 0}
       for _, l in ipairs(left) do out[#out + 1] = l end
       return out
       """);
 
-  /** KEYS: presence, expiry, users. ARGV: conn, ttl ms. Returns {gone user or '', left...}. */
+  /** ARGV: conn, ttl ms, node. Returns {gone user or '', left...}. */
   static final LuaScript PRESENCE_LEAVE = new LuaScript("presence-leave", PRESENCE + """
       local now = now_ms()
       local left = sweep(now)
@@ -169,6 +180,7 @@ final class Scripts {
         if redis.call('HINCRBY', u, user, -1) <= 0 then
           redis.call('HDEL', u, user)
           gone = user
+          announce('l', ARGV[3], user)
         end
       end
       local out = {gone}
@@ -177,7 +189,7 @@ final class Scripts {
       """);
 
   /**
-   * Extends this node's entries (re-adding any that expired). KEYS: presence, expiry, users.
+   * Extends this node's entries (re-adding any that expired, announced as joins by no node).
    * ARGV: node, ttl ms, then conn, user pairs. Returns {{joined...}, {left...}}.
    */
   static final LuaScript PRESENCE_REFRESH = new LuaScript("presence-refresh", PRESENCE + """
@@ -186,13 +198,16 @@ final class Scripts {
       local left = sweep(now)
       local joined = {}
       for i = 3, #ARGV, 2 do
-        if add(ARGV[i], ARGV[1], ARGV[i + 1], now + ttl) then joined[#joined + 1] = ARGV[i + 1] end
+        if add(ARGV[i], ARGV[1], ARGV[i + 1], now + ttl) then
+          joined[#joined + 1] = ARGV[i + 1]
+          announce('j', '', ARGV[i + 1])
+        end
       end
       keep(ttl)
       return {joined, left}
       """);
 
-  /** KEYS: presence, expiry, users. Returns {{left...}, {present users...}}. */
+  /** Returns {{left...}, {present users...}}. */
   static final LuaScript PRESENCE_USERS = new LuaScript("presence-users", PRESENCE + """
       local left = sweep(now_ms())
       return {left, redis.call('HKEYS', u)}

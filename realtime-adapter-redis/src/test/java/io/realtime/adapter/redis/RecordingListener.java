@@ -3,6 +3,7 @@ package io.realtime.adapter.redis;
 import io.realtime.domain.Envelope;
 import io.realtime.domain.StreamPosition;
 import io.realtime.domain.TopicName;
+import io.realtime.domain.UserId;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -13,6 +14,8 @@ final class RecordingListener implements RedisListener {
   final List<String> sharedOrigins = new CopyOnWriteArrayList<>();
   final List<NodeCommand> commands = new CopyOnWriteArrayList<>();
   final List<TopicName> lost = new CopyOnWriteArrayList<>();
+  /** Presence changes as {@code topic +user@origin} or {@code topic -user@origin}. */
+  final List<String> presence = new CopyOnWriteArrayList<>();
 
   @Override
   public void topicMessage(Envelope message, String originNode) {
@@ -33,6 +36,11 @@ final class RecordingListener implements RedisListener {
   @Override
   public void historyLost(TopicName topic, StreamPosition lastDelivered) {
     lost.add(topic);
+  }
+
+  @Override
+  public void presenceChanged(TopicName topic, UserId user, boolean joined, String originNode) {
+    presence.add(topic + " " + (joined ? "+" : "-") + user.value() + "@" + originNode);
   }
 
   List<Long> offsets(TopicName name) {

@@ -137,6 +137,10 @@ class RedisMeasurement {
 
         @Override
         public void historyLost(TopicName t, StreamPosition last) {}
+
+        @Override
+        public void presenceChanged(TopicName t, io.realtime.domain.UserId u, boolean joined,
+            String origin) {}
       };
       RedisEngine a = nodes.start("a", ignore);
       RedisEngine b = nodes.start("b", timing);

@@ -21,6 +21,7 @@ class RedisPresenceTest {
   private static final TopicName ROOM = new TopicName("room");
   private static final UserId ALICE = new UserId("alice");
   private static final UserId BOB = new UserId("bob");
+  private static final UserId CAROL = new UserId("carol");
   private RedisTestNodes nodes;
 
   @BeforeEach
@@ -76,6 +77,34 @@ class RedisPresenceTest {
     Eventually.await(Duration.ofSeconds(10), () -> a.health().up(), () -> "up again");
     Eventually.await(Duration.ofSeconds(5),
         () -> join(a.presence().users(ROOM)).equals(Set.of(ALICE)), () -> "alice back");
+  }
+
+  /**
+   * Each change of who is present reaches the nodes listening to the topic, in order, with the
+   * node that made it; an expiry with none; and the topic's positions are left alone.
+   */
+  @Test
+  void changesArePublishedOnTheTopicsChannelOncePerUser() {
+    RecordingListener heard = new RecordingListener();
+    RedisEngine a = nodes.start("a", heard);
+    RedisEngine b = nodes.start("b", new RecordingListener());
+    RedisEngine c = nodes.start("c", new RecordingListener());
+    join(a.subscriptions().subscribe(ROOM));
+    join(b.presence().join(ROOM, ALICE, new ConnectionId("b-1")));
+    join(c.presence().join(ROOM, ALICE, new ConnectionId("c-1"))); // present already
+    join(b.presence().leave(ROOM, ALICE, new ConnectionId("b-1"))); // still on c
+    join(c.presence().join(ROOM, BOB, new ConnectionId("c-2")));
+    join(c.presence().leave(ROOM, ALICE, new ConnectionId("c-1")));
+    Eventually.await(Duration.ofSeconds(5), () -> heard.presence.size() >= 3,
+        () -> "heard " + heard.presence);
+    assertEquals(List.of("room +alice@b", "room +bob@c", "room -alice@c"), heard.presence);
+
+    join(a.presence().join(ROOM, CAROL, new ConnectionId("a-1"))); // a's refresh sweeps ROOM
+    c.close(); // bob's entry stays behind, as after a crash, until a sweep finds it expired
+    Eventually.await(Duration.ofSeconds(5), () -> heard.presence.size() >= 5,
+        () -> "heard " + heard.presence);
+    assertEquals(List.of("room +carol@a", "room -bob@"), heard.presence.subList(3, 5));
+    assertEquals(0, a.subscriptions().stats().historyLost(), "no position was disturbed");
   }
 
   /** Node b dies without a goodbye (its timer stops, nothing leaves): its users go. */

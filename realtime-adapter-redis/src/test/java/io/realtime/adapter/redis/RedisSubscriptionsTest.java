@@ -187,6 +187,10 @@ class RedisSubscriptionsTest {
       public void historyLost(TopicName topic, io.realtime.domain.StreamPosition last) {
         recording.historyLost(topic, last);
       }
+
+      @Override
+      public void presenceChanged(TopicName topic, io.realtime.domain.UserId user,
+          boolean joined, String originNode) {}
     };
     RedisEngine b = nodes.start("b", slow, s -> s.dispatch(2, 2));
     join(b.subscriptions().subscribe(FEED));

@@ -71,7 +71,10 @@ public final class HttpApi {
   /** How long a retry waits for the first request with its key to answer. */
   public static final Duration IDEMPOTENCY_WAIT = Duration.ofSeconds(10);
   static final int MAX_IDEMPOTENCY_KEY = 255;
-  /** Bound on one call to the store (a remote one fails within 2 s by its contract). */
+  /**
+   * Bound on one call to a remote store (idempotency, a cluster's presence and stats): theirs
+   * fail within 2 s by contract.
+   */
   private static final Duration STORE_TIMEOUT = Duration.ofSeconds(3);
   private static final long FIRST_PAUSE_MILLIS = 5;
   private static final long MAX_PAUSE_MILLIS = 100;
@@ -194,7 +197,8 @@ public final class HttpApi {
     long deadline = System.nanoTime() + IDEMPOTENCY_WAIT.toNanos();
     long pause = FIRST_PAUSE_MILLIS;
     while (true) {
-      Optional<Claim> found = await(idempotency.claim(key, fingerprint));
+      Optional<Claim> found =
+          await(idempotency.claim(key, fingerprint), "api.idempotency_unavailable");
       if (found.isEmpty()) {
         return unavailable("the idempotency store is out of reach; nothing was published");
       }
@@ -241,7 +245,8 @@ public final class HttpApi {
       return response;
     }
     Optional<Boolean> kept =
-        await(idempotency.complete(claim, new Answer(response.status(), response.body())));
+        await(idempotency.complete(claim, new Answer(response.status(), response.body())),
+            "api.idempotency_unavailable");
     if (kept.isEmpty()) {
       // already published: a 503 would invite a retry that publishes again once the claim
       // expires, so the caller gets the true answer; a retry within that time waits, then 409
@@ -253,20 +258,23 @@ public final class HttpApi {
   }
 
   private void release(Claim.Acquired claim) {
-    if (await(idempotency.release(claim)).isEmpty()) {
+    if (await(idempotency.release(claim), "api.idempotency_unavailable").isEmpty()) {
       log.warn("api.idempotency_release_failed"); // the claim expires by itself
     }
   }
 
-  /** The store's outcome, waited for on this (worker) thread; empty if it failed or was late. */
-  private static <T> Optional<T> await(CompletionStage<T> stage) {
+  /**
+   * A store's outcome, waited for on this (worker) thread; empty, logged as {@code event}, if
+   * it failed or was late.
+   */
+  private static <T> Optional<T> await(CompletionStage<T> stage, String event) {
     try {
       return Optional.of(
           stage.toCompletableFuture().get(STORE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
     } catch (ExecutionException e) {
-      log.warn("api.idempotency_unavailable reason={}", String.valueOf(e.getCause()));
+      log.warn("{} reason={}", event, String.valueOf(e.getCause()));
     } catch (TimeoutException e) {
-      log.warn("api.idempotency_unavailable reason=timeout");
+      log.warn("{} reason=timeout", event);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -382,18 +390,40 @@ public final class HttpApi {
     if (problem.isPresent()) {
       return badRequest(problem.get());
     }
-    List<String> users = core.presence().presence(new TopicName(topic)).stream()
-        .map(UserId::value).sorted().toList();
+    Optional<Set<UserId>> present = await(core.presence().presence(new TopicName(topic)), "api.cluster_unavailable");
+    if (present.isEmpty()) {
+      return unavailable("the cluster's presence cannot be read right now; retry later");
+    }
+    List<String> users = present.get().stream().map(UserId::value).sorted().toList();
     StringBuilder out = new StringBuilder(64).append("{\"topic\":");
     JsonText.quote(out, topic).append(",\"users\":");
     JsonText.array(out, users).append('}');
     return HttpResponse.json(200, out.toString());
   }
 
+  /** The node's figures; in a cluster the cluster's, and its nodes. */
   private HttpResponse stats() {
-    QueryStatsUseCase.Stats s = core.stats().stats();
-    return HttpResponse.json(200, "{\"connections\":" + s.connections() + ",\"users\":"
-        + s.users() + ",\"topics\":" + s.topics() + "}");
+    Optional<QueryStatsUseCase.Overview> overview = await(core.stats().overview(), "api.cluster_unavailable");
+    if (overview.isEmpty()) {
+      return unavailable("the cluster's figures cannot be read right now; retry later");
+    }
+    StringBuilder out = figures(new StringBuilder(128).append('{'), overview.get().total());
+    if (!overview.get().nodes().isEmpty()) {
+      out.append(",\"nodes\":[");
+      String comma = "";
+      for (QueryStatsUseCase.NodeStats n : overview.get().nodes()) {
+        JsonText.quote(out.append(comma).append("{\"id\":"), n.id()).append(',');
+        figures(out, n.stats()).append('}');
+        comma = ",";
+      }
+      out.append(']');
+    }
+    return HttpResponse.json(200, out.append('}').toString());
+  }
+
+  private static StringBuilder figures(StringBuilder out, QueryStatsUseCase.Stats s) {
+    return out.append("\"connections\":").append(s.connections()).append(",\"users\":")
+        .append(s.users()).append(",\"topics\":").append(s.topics());
   }
 
 

@@ -20,6 +20,8 @@ import io.realtime.port.out.TokenCheck;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,6 +36,10 @@ final class FakeCore implements OpenConnectionUseCase, AuthenticateUseCase,
   final Map<String, Set<String>> subscriptions = new ConcurrentHashMap<>();
   final Map<UserId, Integer> perUser = new ConcurrentHashMap<>();
   final Map<TopicName, Set<UserId>> presence = new ConcurrentHashMap<>();
+  /** What the overview lists (a cluster's nodes); empty: a single node. */
+  volatile List<NodeStats> nodes = List.of();
+  /** A cluster whose store is out of reach: presence and overview fail. */
+  volatile boolean clusterDown;
   final List<String> kicked = new CopyOnWriteArrayList<>();
   final AtomicInteger authentications = new AtomicInteger();
   volatile int connectionCount;
@@ -139,8 +145,19 @@ final class FakeCore implements OpenConnectionUseCase, AuthenticateUseCase,
   }
 
   @Override
-  public Set<UserId> presence(TopicName topic) {
-    return presence.getOrDefault(topic, Set.of());
+  public CompletionStage<Set<UserId>> presence(TopicName topic) {
+    if (clusterDown) {
+      return CompletableFuture.failedFuture(new IllegalStateException("store down"));
+    }
+    return CompletableFuture.completedFuture(presence.getOrDefault(topic, Set.of()));
+  }
+
+  @Override
+  public CompletionStage<Overview> overview() {
+    if (clusterDown) {
+      return CompletableFuture.failedFuture(new IllegalStateException("store down"));
+    }
+    return CompletableFuture.completedFuture(new Overview(stats(), nodes));
   }
 
   @Override

@@ -9,6 +9,7 @@ import io.realtime.domain.Principal;
 import io.realtime.domain.Target;
 import io.realtime.domain.TopicName;
 import io.realtime.domain.UserId;
+import io.realtime.port.in.QueryStatsUseCase;
 import io.realtime.port.in.PublishMessageUseCase.PublishRequest;
 import io.realtime.port.out.IdempotencyStore;
 import io.realtime.core.ManualClock;
@@ -341,6 +342,25 @@ class HttpApiTest {
     assertEquals(204, api("DELETE", "/api/v1/connections/c-1", "").status());
     assertError(api("DELETE", "/api/v1/connections/c-1", ""), 404, "not_found");
     assertEquals(List.of("c-1", "c-1"), core.kicked);
+  }
+
+  @Test
+  void statsOfAClusterListItsNodesAndAStoreOutOfReachIs503() {
+    assertEquals("{\"connections\":0,\"users\":0,\"topics\":2}",
+        api("GET", "/api/v1/stats", "").body(), "a single node: no nodes field");
+    core.nodes = List.of(
+        new QueryStatsUseCase.NodeStats("n-1", new QueryStatsUseCase.Stats(3, 2, 1)),
+        new QueryStatsUseCase.NodeStats("n-2", new QueryStatsUseCase.Stats(0, 0, 1)));
+    assertEquals("{\"connections\":0,\"users\":0,\"topics\":2,\"nodes\":["
+        + "{\"id\":\"n-1\",\"connections\":3,\"users\":2,\"topics\":1},"
+        + "{\"id\":\"n-2\",\"connections\":0,\"users\":0,\"topics\":1}]}",
+        api("GET", "/api/v1/stats", "").body());
+    core.clusterDown = true;
+    for (String path : List.of("/api/v1/stats", "/api/v1/presence/room")) {
+      HttpResponse r = api("GET", path, "");
+      assertError(r, 503, "unavailable");
+      assertEquals("1", r.headers().get("Retry-After"), path);
+    }
   }
 
   @Test

@@ -4,6 +4,7 @@ import io.realtime.domain.ConnectionId;
 import io.realtime.domain.Envelope;
 import io.realtime.domain.StreamPosition;
 import io.realtime.domain.TopicName;
+import io.realtime.domain.UserId;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
@@ -75,6 +76,18 @@ public interface ClusterBus extends AutoCloseable {
   /** Every retained message of the topic, {@code recovered:false}: for an id of no stream. */
   CompletionStage<History> retained(TopicName topic);
 
+  /**
+   * The cluster's presence, which the core uses instead of its own. A join or leave that
+   * changes who is present is carried to the other nodes listening to the topic atomically
+   * with the change ({@link Receiver#presenceChanged}); so are the leaves of connections that
+   * expired (their node died without a goodbye) and the joins of entries re-added after an
+   * outage, to every listening node.
+   */
+  PresenceStore presence();
+
+  /** The live nodes and the figures of their last heartbeats, ordered by id. */
+  CompletionStage<List<NodeLoad>> nodes();
+
   @Override
   void close();
 
@@ -101,12 +114,27 @@ public interface ClusterBus extends AutoCloseable {
      */
     void historyLost(TopicName topic);
 
+    /**
+     * Presence changes on a topic this node listens to, one at a time in the store's order:
+     * those another node made, and those the store itself found (expiry, re-adds), which no
+     * node has announced. A node announces the changes it made itself.
+     */
+    void presenceChanged(TopicName topic, List<UserId> joins, List<UserId> leaves);
+
     /** This node's figures, for the cluster's heartbeats. */
     Load load();
   }
 
   /** One node's figures. */
   record Load(int connections, int users, int topics) {}
+
+  /** A live node and its figures. */
+  record NodeLoad(String id, Load load) {
+    public NodeLoad {
+      Objects.requireNonNull(id, "id");
+      Objects.requireNonNull(load, "load");
+    }
+  }
 
   /**
    * A topic's shared history after a position; the core encodes the messages.
