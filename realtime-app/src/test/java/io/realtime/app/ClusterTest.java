@@ -111,6 +111,18 @@ class ClusterTest {
         .header("Authorization", "Bearer " + API_KEY)
         .DELETE().build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(404, unknown.statusCode(), "no such node");
+    String gone = a.id.substring(0, a.id.indexOf('.') + 1) + "nobody"; // a live node's
+    HttpResponse<String> notHeld = http.send(HttpRequest.newBuilder(
+            uri(1, "/api/v1/connections/" + gone))
+        .header("Authorization", "Bearer " + API_KEY)
+        .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(404, notHeld.statusCode(), "the node answers it holds no such connection");
+    HttpResponse<String> notSubscribed = http.send(HttpRequest.newBuilder(
+            uri(1, "/api/v1/connections/" + gone + "/subscriptions"))
+        .header("Authorization", "Bearer " + API_KEY)
+        .POST(HttpRequest.BodyPublishers.ofString("{\"topic\":\"news\"}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(404, notSubscribed.statusCode(), notSubscribed.body());
   }
 
   @Test

@@ -58,14 +58,16 @@ public final class AdminService implements KickConnectionUseCase, SubscribeConne
     return node.isPresent() && ask(cluster.subscribe(node.get(), id, topic));
   }
 
-  /** Another node's kick of a connection here. */
-  void kickedByCluster(ConnectionId id) {
-    routes.handle(id).ifPresent(s -> s.close(CloseCode.KICKED));
+  /** Another node's kick of a connection here; false if it is not here. */
+  boolean kickedByCluster(ConnectionId id) {
+    Optional<ConnectionSession> session = routes.handle(id);
+    session.ifPresent(s -> s.close(CloseCode.KICKED));
+    return session.isPresent();
   }
 
-  /** Another node's server-side subscribe of a connection here. */
-  void subscribedByCluster(ConnectionId id, TopicName topic) {
-    routes.handle(id).ifPresent(s -> subscriptions.subscribeByServer(s, topic));
+  /** Another node's server-side subscribe of a connection here; false if it is not here. */
+  boolean subscribedByCluster(ConnectionId id, TopicName topic) {
+    return routes.handle(id).map(s -> subscriptions.subscribeByServer(s, topic)).orElse(false);
   }
 
   /** The other node an id names, in a cluster. */

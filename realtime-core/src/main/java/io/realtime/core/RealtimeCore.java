@@ -121,13 +121,13 @@ public final class RealtimeCore implements RealtimeUseCases, AutoCloseable {
         }
 
         @Override
-        public void kick(ConnectionId connection) {
-          admin.kickedByCluster(connection);
+        public boolean kick(ConnectionId connection) {
+          return admin.kickedByCluster(connection);
         }
 
         @Override
-        public void subscribe(ConnectionId connection, TopicName topic) {
-          admin.subscribedByCluster(connection, topic);
+        public boolean subscribe(ConnectionId connection, TopicName topic) {
+          return admin.subscribedByCluster(connection, topic);
         }
 
         @Override

@@ -17,20 +17,30 @@ public sealed interface NodeCommand {
     }
   }
 
-  /** Close the connection with 4003 (kick from the server API). */
-  record Kick(ConnectionId connection) implements NodeCommand {
+  /**
+   * Close the connection with 4003 (kick from the server API); the holder answers
+   * {@code request} with an {@link Answer}.
+   */
+  record Kick(ConnectionId connection, long request) implements NodeCommand {
     public Kick {
       Objects.requireNonNull(connection, "connection");
     }
   }
 
-  /** Subscribe the connection to a topic (server-side subscribe). */
-  record Subscribe(ConnectionId connection, TopicName topic) implements NodeCommand {
+  /**
+   * Subscribe the connection to a topic (server-side subscribe); the holder answers
+   * {@code request} with an {@link Answer}.
+   */
+  record Subscribe(ConnectionId connection, TopicName topic, long request)
+      implements NodeCommand {
     public Subscribe {
       Objects.requireNonNull(connection, "connection");
       Objects.requireNonNull(topic, "topic");
     }
   }
+
+  /** Whether the node asked by {@code request} held the connection. */
+  record Answer(long request, boolean held) implements NodeCommand {}
 
   /** Wire form: a kind letter, then length-prefixed fields or an envelope message. */
   static String encode(NodeCommand command, String origin) {
@@ -40,12 +50,19 @@ public sealed interface NodeCommand {
     } else if (command instanceof Kick k) {
       b.append('K');
       EnvelopeWire.field(b, origin);
+      EnvelopeWire.field(b, Long.toString(k.request()));
       EnvelopeWire.field(b, k.connection().value());
     } else if (command instanceof Subscribe s) {
       b.append('S');
       EnvelopeWire.field(b, origin);
+      EnvelopeWire.field(b, Long.toString(s.request()));
       EnvelopeWire.field(b, s.connection().value());
       EnvelopeWire.field(b, s.topic().value());
+    } else if (command instanceof Answer a) {
+      b.append('A');
+      EnvelopeWire.field(b, origin);
+      EnvelopeWire.field(b, Long.toString(a.request()));
+      EnvelopeWire.field(b, a.held() ? "1" : "0");
     } else {
       throw new AssertionError(command);
     }
@@ -67,10 +84,12 @@ public sealed interface NodeCommand {
     EnvelopeWire.Reader r = new EnvelopeWire.Reader(text);
     r.pos = 1;
     String origin = r.field();
-    ConnectionId connection = new ConnectionId(r.field());
+    long request = Long.parseLong(r.field());
     return switch (kind) {
-      case 'K' -> new Received(new Kick(connection), origin);
-      case 'S' -> new Received(new Subscribe(connection, new TopicName(r.field())), origin);
+      case 'K' -> new Received(new Kick(new ConnectionId(r.field()), request), origin);
+      case 'S' -> new Received(
+          new Subscribe(new ConnectionId(r.field()), new TopicName(r.field()), request), origin);
+      case 'A' -> new Received(new Answer(request, "1".equals(r.field())), origin);
       default -> throw new IllegalArgumentException("unknown node command " + kind);
     };
   }

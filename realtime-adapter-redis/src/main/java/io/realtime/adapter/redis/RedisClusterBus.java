@@ -8,14 +8,19 @@ import io.realtime.domain.UserId;
 import io.realtime.port.out.ClusterBus;
 import io.realtime.port.out.IdempotencyStore;
 import io.realtime.port.out.PresenceStore;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,11 +38,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class RedisClusterBus implements ClusterBus {
   private static final Logger log = LoggerFactory.getLogger(RedisClusterBus.class);
+  /** How long a kick or server-side subscribe waits for the holding node's answer. */
+  private static final Duration ANSWER_WAIT = Duration.ofSeconds(2);
 
   private final RedisEngine engine;
   private final String nodeId;
   private final ExecutorService callbacks;
   private final PresenceStore presence = new Presence();
+  private final AtomicLong requests = new AtomicLong();
+  /** Kicks and server-side subscribes waiting for the holding node's answer, by request. */
+  private final Map<Long, CompletableFuture<Boolean>> answers = new ConcurrentHashMap<>();
   private volatile Receiver receiver;
 
   public RedisClusterBus(RedisSettings settings) {
@@ -100,13 +110,33 @@ public final class RedisClusterBus implements ClusterBus {
 
   @Override
   public CompletionStage<Boolean> kick(String node, ConnectionId connection) {
-    return off(engine.sendToNode(node, new NodeCommand.Kick(connection)));
+    return ask(node, request -> new NodeCommand.Kick(connection, request));
   }
 
   @Override
   public CompletionStage<Boolean> subscribe(String node, ConnectionId connection,
       TopicName topic) {
-    return off(engine.sendToNode(node, new NodeCommand.Subscribe(connection, topic)));
+    return ask(node, request -> new NodeCommand.Subscribe(connection, topic, request));
+  }
+
+  /**
+   * Sends a command to the node and completes with its answer: whether it held the
+   * connection; false at once when no such node listens; failed after {@link #ANSWER_WAIT}.
+   */
+  private CompletionStage<Boolean> ask(String node, LongFunction<NodeCommand> command) {
+    long request = requests.incrementAndGet();
+    CompletableFuture<Boolean> answer = new CompletableFuture<>();
+    answers.put(request, answer);
+    answer.orTimeout(ANSWER_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+        .whenComplete((held, e) -> answers.remove(request));
+    engine.sendToNode(node, command.apply(request)).whenComplete((listening, e) -> {
+      if (e != null) {
+        answer.completeExceptionally(e);
+      } else if (!listening) {
+        answer.complete(false);
+      }
+    });
+    return off(answer);
   }
 
   @Override
@@ -236,12 +266,26 @@ public final class RedisClusterBus implements ClusterBus {
       if (command instanceof NodeCommand.Deliver d) {
         r.connectionMessage(d.envelope());
       } else if (command instanceof NodeCommand.Kick k) {
-        r.kick(k.connection());
+        answer(originNode, k.request(), r.kick(k.connection()));
       } else if (command instanceof NodeCommand.Subscribe s) {
-        r.subscribe(s.connection(), s.topic());
+        answer(originNode, s.request(), r.subscribe(s.connection(), s.topic()));
+      } else if (command instanceof NodeCommand.Answer a) {
+        CompletableFuture<Boolean> waiting = answers.remove(a.request());
+        if (waiting != null) { // else too late: the asker has answered the API already
+          waiting.complete(a.held());
+        }
       } else {
         throw new AssertionError(command);
       }
+    }
+
+    private void answer(String asker, long request, boolean held) {
+      engine.sendToNode(asker, new NodeCommand.Answer(request, held)).whenComplete((r, e) -> {
+        if (e != null) {
+          log.debug("cluster.answer_failed nodeId={} asker={} reason={}", nodeId, asker,
+              e.toString());
+        }
+      });
     }
 
     @Override

@@ -47,8 +47,9 @@ class EnvelopeWireTest {
   void nodeCommandsRoundTrip() {
     Envelope c = new Envelope("m1", "job", RawJson.NULL, TS, Target.connection("b-1"));
     for (NodeCommand cmd : List.of(new NodeCommand.Deliver(c),
-        new NodeCommand.Kick(new ConnectionId("b-1")),
-        new NodeCommand.Subscribe(new ConnectionId("b-1"), new TopicName("t:1")))) {
+        new NodeCommand.Kick(new ConnectionId("b-1"), 7),
+        new NodeCommand.Subscribe(new ConnectionId("b-1"), new TopicName("t:1"), 8),
+        new NodeCommand.Answer(7, true), new NodeCommand.Answer(8, false))) {
       assertEquals(new NodeCommand.Received(cmd, "a"),
           NodeCommand.decode(NodeCommand.encode(cmd, "a")));
     }

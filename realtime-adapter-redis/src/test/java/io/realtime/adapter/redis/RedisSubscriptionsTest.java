@@ -109,10 +109,10 @@ class RedisSubscriptionsTest {
     Envelope role = join(a.publish(message(Target.role("admin"), "{\"r\":1}")));
     Envelope toConnection = message(Target.connection("b-42"), "{\"c\":1}");
     assertTrue(join(a.sendToNode("b", new NodeCommand.Deliver(toConnection))));
-    assertTrue(join(a.sendToNode("b", new NodeCommand.Kick(new ConnectionId("b-42")))));
+    assertTrue(join(a.sendToNode("b", new NodeCommand.Kick(new ConnectionId("b-42"), 1))));
     assertTrue(join(a.sendToNode("b",
-        new NodeCommand.Subscribe(new ConnectionId("b-42"), FEED))));
-    assertFalse(join(a.sendToNode("nobody", new NodeCommand.Kick(new ConnectionId("x")))),
+        new NodeCommand.Subscribe(new ConnectionId("b-42"), FEED, 2))));
+    assertFalse(join(a.sendToNode("nobody", new NodeCommand.Kick(new ConnectionId("x"), 3))),
         "no node listens on that channel");
 
     Eventually.await(Duration.ofSeconds(5), () -> heardB.shared.size() == 3
@@ -120,8 +120,8 @@ class RedisSubscriptionsTest {
     assertEquals(List.of(broadcast, user, role), heardB.shared);
     assertEquals(List.of("a", "a", "a"), heardB.sharedOrigins);
     assertEquals(List.of(new NodeCommand.Deliver(toConnection),
-        new NodeCommand.Kick(new ConnectionId("b-42")),
-        new NodeCommand.Subscribe(new ConnectionId("b-42"), FEED)), heardB.commands);
+        new NodeCommand.Kick(new ConnectionId("b-42"), 1),
+        new NodeCommand.Subscribe(new ConnectionId("b-42"), FEED, 2)), heardB.commands);
     Eventually.await(Duration.ofSeconds(5), () -> heardA.shared.size() == 3,
         () -> "the publisher hears its own shared messages, marked as its own");
     assertEquals(List.of("a", "a", "a"), heardA.sharedOrigins);

@@ -49,14 +49,15 @@ public interface ClusterBus extends AutoCloseable {
   CompletionStage<Boolean> sendToNode(String nodeId, Envelope connectionMessage);
 
   /**
-   * Asks node {@code nodeId} to close one of its connections with 4003; completes with false
-   * when no such node is listening (the node may no longer hold the connection).
+   * Asks node {@code nodeId} to close one of its connections with 4003; completes with whether
+   * that node held the connection (false also when no such node is listening).
    */
   CompletionStage<Boolean> kick(String nodeId, ConnectionId connection);
 
   /**
    * Asks node {@code nodeId} to subscribe one of its connections to a topic (server-side
-   * subscribe); completes with false when no such node is listening.
+   * subscribe); completes with whether that node held the connection (false also when no such
+   * node is listening).
    */
   CompletionStage<Boolean> subscribe(String nodeId, ConnectionId connection, TopicName topic);
 
@@ -102,11 +103,14 @@ public interface ClusterBus extends AutoCloseable {
     /** A connection message for a connection this node holds. */
     void connectionMessage(Envelope message);
 
-    /** Another node's API kicks a connection of this node (4003). */
-    void kick(ConnectionId connection);
+    /** Another node's API kicks a connection of this node (4003); false if it is not here. */
+    boolean kick(ConnectionId connection);
 
-    /** Another node's API subscribes a connection of this node to a topic. */
-    void subscribe(ConnectionId connection, TopicName topic);
+    /**
+     * Another node's API subscribes a connection of this node to a topic; false if it is not
+     * here.
+     */
+    boolean subscribe(ConnectionId connection, TopicName topic);
 
     /**
      * This node lost messages of the topic that the shared history cannot give back: its
