@@ -79,6 +79,9 @@ sleep 2
 histogram "$results/$name.before.histo"
 rss_before=$(rss) threads_before=$(threads)
 
+# the connect phase recorded: what the server allocates per handshake, and where
+jcmd "$pid" JFR.start name=connect settings=profile 'jdk.ThreadAllocationStatistics#period=1s' \
+  filename="$results/$name.connect.jfr" >/dev/null
 run_load "$n" 40 >"$load_out" 2>&1 &
 load_pid=$!
 for _ in $(seq 1 1200); do # 120 s
@@ -89,6 +92,7 @@ done
 ready=$(sed -n 's/.*load: \([0-9]*\) ready.*/\1/p' "$load_out" | head -1)
 [[ -n $ready && $ready -gt 0 ]] || { echo "conn-memory.sh: nothing connected" >&2; cat "$load_out" >&2; exit 1; }
 sleep 3 # let the last upgrades settle
+jcmd "$pid" JFR.stop name=connect >/dev/null
 histogram "$results/$name.after.histo"
 if [[ ${ROOTS:-0} == 1 ]]; then # what keeps sampled old objects alive (the flags need a recorder)
   jcmd "$pid" JFR.dump name=roots path-to-gc-roots=true filename="$results/$name.roots.jfr" >/dev/null
@@ -118,4 +122,14 @@ awk -v n="$ready" '
   /^Total: / { c = $0; sub(/.*committed=/, "", c); sub(/KB.*/, "", c); v[file, "Total"] = c; areas["Total"] = 1 }
   END { for (a in areas) { d = (v[2, a] - v[1, a]) * 1024 / n; if (d > 20 || d < -20) printf "nmt %8.0f B per connection  %s\n", d, a } }' \
   "$results/$name.before.nmt" "$results/$name.after.nmt" | sort -k2 -rn
+# bytes allocated by the server's threads over the connect phase (each thread's last
+# cumulative figure minus its first; threads started meanwhile count from zero)
+jfr print --events jdk.ThreadAllocationStatistics "$results/$name.connect.jfr" \
+  | awk -v n="$ready" '
+      /allocated = / { a = $3; u = $4; if (u ~ /^kB/) a *= 1e3; else if (u ~ /^MB/) a *= 1e6; else if (u ~ /^GB/) a *= 1e9 }
+      /javaThreadId = / { t = $0; sub(/.*javaThreadId = /, "", t); sub(/\).*/, "", t)
+                         if (!(t in first)) first[t] = a; last[t] = a }
+      END { for (t in last) total += last[t] - first[t]
+            printf "allocated during the connect phase: %.0f B per handshake (all server threads)\n", total / n }'
+echo "allocation sites of the connect phase: realtime-bench/jfr-summary.sh $results/$name.connect.jfr"
 echo "histograms: $results/$name.{before,after}.histo"
