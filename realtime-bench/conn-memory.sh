@@ -113,7 +113,7 @@ awk -v n="$ready" -v top="$top" '
     for (c in ab) { d = ab[c] - bb[c]; if (d > 0) print d / n, (ai[c] - bi[c]) / n, c }
     printf "%.1f TOTAL_BYTES_PER_CONNECTION\n", (ta - tb) / n > "/dev/stderr"
   }' "$results/$name.before.histo" "$results/$name.after.histo" \
-  | sort -rn | head -"$top" | awk '{ printf "%8.1f B %6.2f obj  %s\n", $1, $2, $3 }'
+  | sort -rn | awk -v top="$top" 'NR <= top' | awk '{ printf "%8.1f B %6.2f obj  %s\n", $1, $2, $3 }'
 # committed native memory per connection by NMT area, beside RSS
 awk -v n="$ready" '
   FNR == 1 { file++ }
