@@ -7,7 +7,8 @@
 #
 #   realtime-bench/conn-memory.sh <jetty|undertow|bare-undertow> [connections, default 5000] [top classes, default 25]
 #
-# Environment: SERVER_JAVA_OPTS [-Xms64m -Xmx1g -XX:+UseG1GC] replaces the server's JVM flags;
+# Environment: SERVER_JAVA_OPTS [run.sh's: -Xms64m -Xmx1g -XX:+UseG1GC -XX:MinHeapFreeRatio=10
+# -XX:MaxHeapFreeRatio=30] replaces the server's JVM flags;
 # REALTIME_* reach the server unchanged; ROOTS=1 records old-object samples with their paths to
 # GC roots (jfr print --events OldObjectSample <file>); RESULTS [<repo>/bench-results] gets the histograms.
 set -euo pipefail
@@ -19,7 +20,7 @@ root=$(cd "$bench/.." && pwd)
 results=${RESULTS:-$root/bench-results}/memory
 server_jar=$root/realtime-app/target/realtime.jar
 load_jar=$bench/target/benchmarks.jar
-flags=${SERVER_JAVA_OPTS:--Xms64m -Xmx1g -XX:+UseG1GC}
+flags=${SERVER_JAVA_OPTS:--Xms64m -Xmx1g -XX:+UseG1GC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30}
 # native memory by area (heap committed, thread stacks, direct buffers under Other)
 flags="$flags -XX:NativeMemoryTracking=summary"
 [[ ${ROOTS:-0} == 1 ]] && flags="$flags -XX:StartFlightRecording=name=roots,settings=profile,jdk.OldObjectSample#cutoff=infinity"
