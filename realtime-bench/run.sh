@@ -15,7 +15,7 @@
 #
 # Environment (defaults in brackets):
 #   SERVER_HEAP [1g]          heap cap of every server: -Xmx for the JVM, --max-old-space-size for node
-#   SERVER_JAVA_OPTS          more flags for the JVM servers, after the defaults
+#   SERVER_JAVA_OPTS          more flags for the JVM servers, after the defaults (which are the README's)
 #   LOAD_JAVA_OPTS            flags of the load tool's JVM [-Xms1g -Xmx1g -Xmn512m -XX:+UseParallelGC]
 #   BIND_ADDRESSES [127.0.0.1-127.0.0.4]  source addresses of the load tool's sockets
 #   PRIME_SECONDS [5]         an unmeasured run of the same scenario first (1000 connections),
@@ -133,7 +133,9 @@ protocol=realtime
 api_port=
 case $server in
   jetty|undertow)
-    server_flags="-Xms64m -Xmx$heap -XX:+UseG1GC ${SERVER_JAVA_OPTS:-}"
+    # the README's flags (a heap that follows the connections held, issue 14); flags in
+    # SERVER_JAVA_OPTS come later and win (-XX:MaxHeapFreeRatio=70 for G1's default)
+    server_flags="-Xms64m -Xmx$heap -XX:+UseG1GC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 ${SERVER_JAVA_OPTS:-}"
     # the recorder's own start-up costs a second of CPU: pay it at launch, not in the window
     [[ ${JFR:-0} == 1 ]] && server_flags="$server_flags -XX:StartFlightRecording=name=launch,settings=default,maxage=1m"
     jvm_node "$server" "$server_log"
@@ -157,7 +159,7 @@ case $server in
     ;;
   bare-undertow)
     # the baseline of idle memory: Undertow holding sockets, nothing else (BareUndertowServer)
-    server_flags="-Xms64m -Xmx$heap -XX:+UseG1GC ${SERVER_JAVA_OPTS:-}"
+    server_flags="-Xms64m -Xmx$heap -XX:+UseG1GC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 ${SERVER_JAVA_OPTS:-}"
     # shellcheck disable=SC2086
     java $server_flags -cp "$load_jar" io.realtime.bench.bare.BareUndertowServer >"$server_log" 2>&1 </dev/null &
     ;;

@@ -9,7 +9,8 @@ import io.realtime.port.in.ClientSession;
 import io.realtime.port.out.ClientChannel;
 import io.realtime.port.out.EncodedFrame;
 import io.realtime.port.out.Scheduler;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * The core's state for one connection: what routing delivers to and what the transport feeds.
@@ -22,12 +23,22 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class ConnectionSession implements ClientSession {
   /** Rejected frames tolerated at once; beyond it, more than one per second closes with 1008. */
   static final int VIOLATIONS_BURST = 10;
+  /** A field updated in place, not an AtomicBoolean: one object less per connection. */
+  private static final VarHandle ENDED;
+
+  static {
+    try {
+      ENDED = MethodHandles.lookup().findVarHandle(ConnectionSession.class, "ended", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   private final ConnectionLifecycle lifecycle;
   private final ClientCommands commands;
   private final ClientChannel channel;
   private volatile Connection connection;
-  private final AtomicBoolean ended = new AtomicBoolean();
+  private volatile boolean ended;
   private volatile long lastSeenNanos;
   private TokenBucket frames;
   private TokenBucket violations;
@@ -91,7 +102,7 @@ final class ConnectionSession implements ClientSession {
 
   /** Whether the connection may still receive: not ended, and its channel open. */
   boolean isOpen() {
-    return !ended.get() && channel.isOpen();
+    return !ended && channel.isOpen();
   }
 
   /** Closes from the server side; the first close wins, later ones do nothing. */
@@ -110,11 +121,11 @@ final class ConnectionSession implements ClientSession {
   }
 
   boolean markEnded() {
-    return ended.compareAndSet(false, true);
+    return ENDED.compareAndSet(this, false, true);
   }
 
   boolean isEnded() {
-    return ended.get();
+    return ended;
   }
 
   long lastSeenNanos() {

@@ -115,13 +115,7 @@ public final class NimbusTokenVerifier implements TokenVerifier, AutoCloseable {
       throw new Rejection(AuthFailure.MALFORMED,
           "the token is longer than " + MAX_TOKEN_CHARS + " characters");
     }
-    JWT jwt;
-    try {
-      jwt = JWTParser.parse(token.strip());
-    } catch (ParseException e) {
-      throw new Rejection(AuthFailure.MALFORMED, "the token is not a well-formed JWT: "
-          + printable(e.getMessage()));
-    }
+    JWT jwt = parse(token.strip());
     if (jwt instanceof PlainJWT) {
       throw new Rejection(AuthFailure.ALGORITHM_NOT_ALLOWED,
           "unsigned tokens (alg none) are never accepted");
@@ -146,6 +140,25 @@ public final class NimbusTokenVerifier implements TokenVerifier, AutoCloseable {
     JWTClaimsSet claims = verifiedClaims(signed);
     Instant expiresAt = policy.check(claims);
     return mapping.principal(claims, expiresAt);
+  }
+
+  /**
+   * The token as a JWT. A signed one, the only kind accepted, is parsed once: Nimbus's
+   * {@code JWTParser} decodes and parses the header to pick the kind and then again to build
+   * it (a second Base64 and JSON pass per handshake). Anything that is not a well-formed JWS
+   * goes through {@code JWTParser}, so alg none, JWE and broken tokens get the same answers.
+   */
+  private static JWT parse(String token) throws Rejection {
+    try {
+      return SignedJWT.parse(token);
+    } catch (ParseException notSigned) {
+      try {
+        return JWTParser.parse(token);
+      } catch (ParseException e) {
+        throw new Rejection(AuthFailure.MALFORMED, "the token is not a well-formed JWT: "
+            + printable(e.getMessage()));
+      }
+    }
   }
 
   /** Key selection and signature, by Nimbus; every exception becomes its reason. */

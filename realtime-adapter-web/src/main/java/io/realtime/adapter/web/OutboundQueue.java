@@ -3,11 +3,10 @@ package io.realtime.adapter.web;
 import io.realtime.domain.CloseCode;
 import io.realtime.port.out.ClientChannel;
 import io.realtime.port.out.EncodedFrame;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,14 +37,34 @@ public final class OutboundQueue implements ClientChannel {
   static final int SEND_FAILED = 1011;
 
   private static final Logger log = LoggerFactory.getLogger(OutboundQueue.class);
+  // one queue per connection: plain fields updated through VarHandles, not an atomic object
+  // each (80 bytes a connection, issue 14)
+  private static final VarHandle SIZE;
+  private static final VarHandle WRITING;
+  private static final VarHandle CLOSING;
+  private static final VarHandle CLOSE_SENT;
+  private static final VarHandle SEND_STATE;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      SIZE = lookup.findVarHandle(OutboundQueue.class, "size", int.class);
+      WRITING = lookup.findVarHandle(OutboundQueue.class, "writing", boolean.class);
+      CLOSING = lookup.findVarHandle(OutboundQueue.class, "closing", Closing.class);
+      CLOSE_SENT = lookup.findVarHandle(OutboundQueue.class, "closeSent", boolean.class);
+      SEND_STATE = lookup.findVarHandle(InFlight.class, "state", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   private final FrameSink sink;
   private final int capacity;
   private final ConcurrentLinkedQueue<EncodedFrame> frames = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger size = new AtomicInteger();
-  private final AtomicBoolean writing = new AtomicBoolean();
-  private final AtomicReference<Closing> closing = new AtomicReference<>();
-  private final AtomicBoolean closeSent = new AtomicBoolean();
+  private volatile int size;
+  private volatile boolean writing;
+  private volatile Closing closing;
+  private volatile boolean closeSent;
   private final InFlight inFlight = new InFlight();
   private final Linger linger;
   private volatile boolean corked;
@@ -91,11 +110,11 @@ public final class OutboundQueue implements ClientChannel {
   @Override
   public boolean offer(EncodedFrame frame) {
     Objects.requireNonNull(frame, "frame");
-    if (closing.get() != null) {
+    if (closing != null) {
       return false;
     }
-    if (size.incrementAndGet() > capacity) {
-      size.decrementAndGet();
+    if ((int) SIZE.getAndAdd(this, 1) + 1 > capacity) {
+      SIZE.getAndAdd(this, -1);
       return false;
     }
     frames.offer(frame);
@@ -106,7 +125,7 @@ public final class OutboundQueue implements ClientChannel {
   @Override
   public void close(CloseCode code, String reason) {
     Closing c = new Closing(code.code(), reason, code.flushesQueue());
-    if (!closing.compareAndSet(null, c)) {
+    if (!CLOSING.compareAndSet(this, null, c)) {
       return;
     }
     if (c.flush) {
@@ -119,7 +138,7 @@ public final class OutboundQueue implements ClientChannel {
 
   @Override
   public void ping() {
-    if (!corked && closing.get() == null && sink.isOpen()) {
+    if (!corked && closing == null && sink.isOpen()) {
       try {
         sink.sendPing();
       } catch (RuntimeException e) {
@@ -130,25 +149,25 @@ public final class OutboundQueue implements ClientChannel {
 
   @Override
   public boolean isOpen() {
-    return closing.get() == null && sink.isOpen();
+    return closing == null && sink.isOpen();
   }
 
   /** The socket is gone (the transport saw it close): drop what is queued, send nothing more. */
   public void socketClosed() {
-    closeSent.set(true);
-    closing.compareAndSet(null, new Closing(1006, "socket closed", false));
+    closeSent = true;
+    CLOSING.compareAndSet(this, null, new Closing(1006, "socket closed", false));
     discard();
   }
 
   /** Frames waiting behind the one in flight. */
   public int size() {
-    return Math.max(0, size.get());
+    return Math.max(0, size);
   }
 
 
   private void pump() {
     // an offer that sees `corked` leaves its frame to uncork(), which pumps after clearing it
-    if (!corked && writing.compareAndSet(false, true)) {
+    if (!corked && WRITING.compareAndSet(this, false, true)) {
       drain();
     }
   }
@@ -156,7 +175,7 @@ public final class OutboundQueue implements ClientChannel {
   /** Writes until the queue is empty or a send completes later. Caller holds {@code writing}. */
   private void drain() {
     while (true) {
-      Closing c = closing.get();
+      Closing c = closing;
       if (c != null && !c.flush) {
         discard();
         closeOnce(c);
@@ -168,17 +187,17 @@ public final class OutboundQueue implements ClientChannel {
           lingerThenClose(c);
           return;
         }
-        writing.set(false);
+        writing = false;
         // an offer or close that found us writing left the work to us: look again
-        if (frames.isEmpty() && closing.get() == null) {
+        if (frames.isEmpty() && closing == null) {
           return;
         }
-        if (!writing.compareAndSet(false, true)) {
+        if (!WRITING.compareAndSet(this, false, true)) {
           return; // another thread took over
         }
         continue;
       }
-      size.decrementAndGet();
+      SIZE.getAndAdd(this, -1);
       if (!send(next)) {
         return; // the callback resumes the loop, or the send failed
       }
@@ -187,21 +206,21 @@ public final class OutboundQueue implements ClientChannel {
 
   /** True when the send completed on this thread and the loop should go on. */
   private boolean send(EncodedFrame frame) {
-    inFlight.state.set(InFlight.SENDING);
+    inFlight.state = InFlight.SENDING;
     try {
       sink.sendText(frame, inFlight);
     } catch (RuntimeException e) {
       inFlight.failed(e);
     }
     // SENDING -> RETURNED: completion comes later and resumes the loop itself
-    return !inFlight.state.compareAndSet(InFlight.SENDING, InFlight.RETURNED)
-        && inFlight.state.get() == InFlight.DONE_INLINE;
+    return !inFlight.compareAndSet(InFlight.SENDING, InFlight.RETURNED)
+        && inFlight.state == InFlight.DONE_INLINE;
   }
 
   private void failed(Throwable cause) {
     log.debug("ws.send_failed error={}", String.valueOf(cause));
     Closing c = new Closing(SEND_FAILED, "send failed", false);
-    closing.compareAndSet(null, c);
+    CLOSING.compareAndSet(this, null, c);
     discard();
     closeOnce(c);
   }
@@ -212,7 +231,7 @@ public final class OutboundQueue implements ClientChannel {
       n++;
     }
     if (n > 0) {
-      size.addAndGet(-n);
+      SIZE.getAndAdd(this, -n);
     }
   }
 
@@ -222,7 +241,7 @@ public final class OutboundQueue implements ClientChannel {
   }
 
   private void closeOnce(Closing c) {
-    if (closeSent.compareAndSet(false, true)) {
+    if (CLOSE_SENT.compareAndSet(this, false, true)) {
       try {
         sink.close(c.code, c.reason);
       } catch (RuntimeException e) {
@@ -241,22 +260,26 @@ public final class OutboundQueue implements ClientChannel {
     static final int FINISHED = 3;
     static final int FAILED = 4;
 
-    final AtomicInteger state = new AtomicInteger(FINISHED);
+    volatile int state = FINISHED;
+
+    boolean compareAndSet(int expected, int next) {
+      return SEND_STATE.compareAndSet(this, expected, next);
+    }
 
     @Override
     public void succeeded() {
-      if (state.compareAndSet(SENDING, DONE_INLINE)) {
+      if (compareAndSet(SENDING, DONE_INLINE)) {
         return; // completed inside sendText: the loop there goes on
       }
-      if (state.compareAndSet(RETURNED, FINISHED)) {
+      if (compareAndSet(RETURNED, FINISHED)) {
         drain(); // we still hold `writing`
       }
     }
 
     @Override
     public void failed(Throwable cause) {
-      int s = state.get();
-      if ((s == SENDING || s == RETURNED) && state.compareAndSet(s, FAILED)) {
+      int s = state;
+      if ((s == SENDING || s == RETURNED) && compareAndSet(s, FAILED)) {
         OutboundQueue.this.failed(cause);
       } else if (s == SENDING || s == RETURNED) {
         failed(cause); // raced with our own state change: decide again

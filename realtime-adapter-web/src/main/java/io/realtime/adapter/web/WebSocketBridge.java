@@ -5,9 +5,10 @@ import io.realtime.domain.ConnectionId;
 import io.realtime.port.in.ClientSession;
 import io.realtime.port.in.OpenConnectionUseCase;
 import io.realtime.port.in.OpenConnectionUseCase.OpenRequest;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,11 +26,21 @@ import org.slf4j.LoggerFactory;
  */
 public final class WebSocketBridge {
   private static final Logger log = LoggerFactory.getLogger(WebSocketBridge.class);
+  /** A field updated in place, not an AtomicBoolean: one object less per connection. */
+  private static final VarHandle ENDED;
+
+  static {
+    try {
+      ENDED = MethodHandles.lookup().findVarHandle(WebSocketBridge.class, "ended", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   private final OutboundQueue channel;
   private final ClientSession session; // null when the core failed to open it
   private final Runnable onEnd;
-  private final AtomicBoolean ended = new AtomicBoolean();
+  private volatile boolean ended;
 
   WebSocketBridge(OpenConnectionUseCase open, HandshakeDecision.Accept accepted, FrameSink sink,
       int sendQueue, Linger linger, Runnable onEnd) {
@@ -62,7 +73,7 @@ public final class WebSocketBridge {
   /** One complete text message from the client. */
   public void onText(String text) {
     channel.inbound();
-    if (session != null && !ended.get()) {
+    if (session != null && !ended) {
       try {
         session.receiveText(text);
       } catch (RuntimeException e) { // the core must not throw; if it does, keep the socket
@@ -74,7 +85,7 @@ public final class WebSocketBridge {
   /** One complete binary message: answered with an error, the protocol is text only. */
   public void onBinary() {
     channel.inbound();
-    if (session != null && !ended.get()) {
+    if (session != null && !ended) {
       try {
         session.receiveBinary();
       } catch (RuntimeException e) {
@@ -86,7 +97,7 @@ public final class WebSocketBridge {
   /** A pong (or any other sign of life that is not a message). */
   public void onPong() {
     channel.inbound();
-    if (session != null && !ended.get()) {
+    if (session != null && !ended) {
       session.activity();
     }
   }
@@ -115,7 +126,7 @@ public final class WebSocketBridge {
   }
 
   private void end(CloseReason reason) {
-    if (!ended.compareAndSet(false, true)) {
+    if (!ENDED.compareAndSet(this, false, true)) {
       return;
     }
     channel.socketClosed();
