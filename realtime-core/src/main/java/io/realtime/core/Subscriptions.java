@@ -72,10 +72,8 @@ final class Subscriptions {
       Subscription subscription = Subscription.live(command.presence());
       if (add(session, topic.get(), subscription)) {
         joined(session, topic.get(), subscription,
-            () -> replies.reply(session, new ServerFrame.Ack(ref)), () -> {
-              drop(session, topic.get(), subscription);
-              unavailable(session, ref);
-            });
+            () -> replies.reply(session, new ServerFrame.Ack(ref)),
+            dropUnavailable(session, topic.get(), subscription, ref));
       } else if (routes.isSubscribed(session.id(), topic.get())) {
         replies.reply(session, new ServerFrame.Ack(ref));
       }
@@ -160,10 +158,7 @@ final class Subscriptions {
       return;
     }
     Runnable unavailable = () -> unavailable(session, ref);
-    Runnable dropped = () -> {
-      drop(session, topic, subscription);
-      unavailable.run();
-    };
+    Runnable dropped = dropUnavailable(session, topic, subscription, ref);
     listen(session, topic, subscription, () -> {
       if (since.isEmpty()) {
         joined(session, topic, subscription, () -> {
@@ -191,6 +186,15 @@ final class Subscriptions {
         }, dropped);
       });
     }, unavailable);
+  }
+
+  /** Takes a registered subscription back and tells the client the store is out of reach. */
+  private Runnable dropUnavailable(ConnectionSession session, TopicName topic,
+      Subscription subscription, String ref) {
+    return () -> {
+      drop(session, topic, subscription);
+      unavailable(session, ref);
+    };
   }
 
   private void unavailable(ConnectionSession session, String ref) {
@@ -279,10 +283,7 @@ final class Subscriptions {
     joined(session, topic, subscription, () -> {
       replies.reply(session, new ServerFrame.RecoveryAck(ref, replay.recovered()));
       subscription.finishRecovery(replay.messages(), replay.head(), session);
-    }, () -> {
-      drop(session, topic, subscription);
-      unavailable(session, ref);
-    });
+    }, dropUnavailable(session, topic, subscription, ref));
   }
 
   /** Registers in the routing table; false if the connection is gone or already subscribed. */

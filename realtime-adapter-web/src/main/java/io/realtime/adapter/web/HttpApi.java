@@ -390,7 +390,8 @@ public final class HttpApi {
     if (problem.isPresent()) {
       return badRequest(problem.get());
     }
-    Optional<Set<UserId>> present = await(core.presence().presence(new TopicName(topic)), "api.cluster_unavailable");
+    Optional<Set<UserId>> present =
+        await(core.presence().presence(new TopicName(topic)), "api.cluster_unavailable");
     if (present.isEmpty()) {
       return unavailable("the cluster's presence cannot be read right now; retry later");
     }
@@ -403,7 +404,8 @@ public final class HttpApi {
 
   /** The node's figures; in a cluster the cluster's, and its nodes. */
   private HttpResponse stats() {
-    Optional<QueryStatsUseCase.Overview> overview = await(core.stats().overview(), "api.cluster_unavailable");
+    Optional<QueryStatsUseCase.Overview> overview =
+        await(core.stats().overview(), "api.cluster_unavailable");
     if (overview.isEmpty()) {
       return unavailable("the cluster's figures cannot be read right now; retry later");
     }
