@@ -56,6 +56,11 @@ public class OutboundQueueBench {
     }
 
     @Override
+    public void sendTextBatched(EncodedFrame frame) {
+      sent++;
+    }
+
+    @Override
     public void sendPing() {}
 
     @Override

@@ -22,6 +22,7 @@ final class JettyFrameSink implements FrameSink {
   private final CoreSession core;
   private SendCallback adaptedFor;
   private org.eclipse.jetty.util.Callback adapted;
+  private org.eclipse.jetty.util.Callback abortOnFailure;
 
   JettyFrameSink(Session session) {
     this.session = session;
@@ -35,6 +36,30 @@ final class JettyFrameSink implements FrameSink {
       return;
     }
     core.sendFrame(new Frame(OpCode.TEXT, frame.utf8()), adapted(done), false);
+  }
+
+  /**
+   * Jetty's batch mode: a small frame is copied into the session's batch buffer and goes out
+   * with the batch's last frame, the one {@link #sendText} sends without batch mode, in one
+   * write. Jetty may fail one frame and keep the connection (too many queued): a batched frame
+   * that fails aborts the connection, so that the batch's last send fails too and nothing is
+   * lost silently.
+   */
+  @Override
+  public void sendTextBatched(EncodedFrame frame) {
+    if (core == null) {
+      session.sendText(frame.text(), Callback.from(() -> { }, e -> session.disconnect()));
+      return;
+    }
+    core.sendFrame(new Frame(OpCode.TEXT, frame.utf8()), abortOnFailure(), true);
+  }
+
+  /** Made on the first batch: most connections never fall behind. */
+  private org.eclipse.jetty.util.Callback abortOnFailure() {
+    if (abortOnFailure == null) {
+      abortOnFailure = org.eclipse.jetty.util.Callback.from(() -> { }, e -> core.abort());
+    }
+    return abortOnFailure;
   }
 
   /**

@@ -4,6 +4,7 @@ import io.realtime.port.in.RealtimeSettings;
 import io.realtime.adapter.web.HandshakeDecision;
 import io.realtime.adapter.web.HandshakeRequest;
 import io.realtime.adapter.web.HttpResponse;
+import io.realtime.adapter.web.OutboundQueue;
 import io.realtime.adapter.web.RealtimeServer;
 import io.realtime.adapter.web.ServerLifecycle;
 import io.realtime.adapter.web.WebAdapter;
@@ -54,10 +55,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class JettyRealtimeServer implements RealtimeServer {
   /**
-   * Frames Jetty may hold per socket: one message in flight from the outbound queue, plus
-   * pings and the close frame, with room to spare.
+   * Frames Jetty may hold per socket: one batch in flight from the outbound queue, plus
+   * pings and the close frame, with room to spare. Beyond it Jetty fails a send and keeps the
+   * connection, which would lose a batched frame.
    */
-  static final int MAX_OUTGOING_FRAMES = 16;
+  static final int MAX_OUTGOING_FRAMES = OutboundQueue.MAX_BATCH + 16;
 
   private static final Logger log = LoggerFactory.getLogger(JettyRealtimeServer.class);
 

@@ -39,6 +39,19 @@ final class UndertowFrameSink implements FrameSink {
     }
   };
 
+  /** A batched frame has no callback of its own: a failure cuts the channel, failing the rest. */
+  private static final WebSocketCallback<Void> CUT_ON_ERROR = new WebSocketCallback<>() {
+    @Override
+    public void complete(WebSocketChannel channel, Void context) {
+      // written; the batch's last frame reports
+    }
+
+    @Override
+    public void onError(WebSocketChannel channel, Void context, Throwable throwable) {
+      IoUtils.safeClose(channel);
+    }
+  };
+
   private final WebSocketChannel channel;
   private final long writeTimeoutMillis;
   private final long closeTimeoutMillis;
@@ -56,6 +69,15 @@ final class UndertowFrameSink implements FrameSink {
   @Override
   public void sendText(EncodedFrame frame, SendCallback done) {
     WebSockets.sendText(frame.utf8(), channel, adapted(done), writeTimeoutMillis);
+  }
+
+  /**
+   * Queued in the channel like any send: sends made from another thread than the channel's
+   * I/O thread are flushed there together, so a batch leaves in one gathering write.
+   */
+  @Override
+  public void sendTextBatched(EncodedFrame frame) {
+    WebSockets.sendText(frame.utf8(), channel, CUT_ON_ERROR, writeTimeoutMillis);
   }
 
   /**

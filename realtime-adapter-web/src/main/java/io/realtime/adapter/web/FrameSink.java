@@ -6,10 +6,11 @@ import io.realtime.port.out.EncodedFrame;
  * The write side of one WebSocket as a transport offers it: the only transport-specific part
  * of {@link OutboundQueue}. Jetty and Undertow each implement it over their session.
  *
- * <p>Threading: {@link OutboundQueue} calls {@link #sendText} for one frame at a time, the next
- * only after the previous one's callback, from whichever thread completed the previous send or
- * offered the frame. {@link #sendPing} and {@link #close} may come from any thread at any time,
- * also while a text send is in flight. No method may block or throw.
+ * <p>Threading: {@link OutboundQueue} writes one batch at a time: zero or more
+ * {@link #sendTextBatched} calls, then one {@link #sendText}; the next batch only after that
+ * send's callback, from whichever thread completed the previous send or offered the frame.
+ * {@link #sendPing} and {@link #close} may come from any thread at any time, also while a text
+ * send is in flight. No method may block or throw.
  */
 public interface FrameSink {
   /**
@@ -19,6 +20,14 @@ public interface FrameSink {
    * rather than encoding its text again per socket.
    */
   void sendText(EncodedFrame frame, SendCallback done);
+
+  /**
+   * Hands over one text frame of a backlog, to be written before the {@link #sendText} that
+   * ends the batch and, where the transport can, in the same write: a socket that fell behind
+   * catches up with one system call, not one per frame. It has no callback of its own: a
+   * frame that cannot be written must make the batch's {@code sendText} fail.
+   */
+  void sendTextBatched(EncodedFrame frame);
 
   /** Sends a ping control frame with an empty payload; failures are ignored. */
   void sendPing();

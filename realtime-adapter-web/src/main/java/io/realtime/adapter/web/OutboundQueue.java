@@ -16,11 +16,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: lock-free multi-producer, single-writer. Any thread may {@link #offer}; frames
  * from one thread are written in the order it offered them. A CAS-guarded "writing" flag makes
- * exactly one {@link FrameSink#sendText} be in flight at a time; its completion starts the
- * next, looping (not recursing) when a send completes on the calling thread. No method blocks,
- * takes a lock, or throws on the transport's account.
+ * exactly one batch be in flight at a time: every frame that waited while the previous one was
+ * being written, up to {@link #MAX_BATCH}, handed over together ({@link
+ * FrameSink#sendTextBatched}, then one {@link FrameSink#sendText}) so that the transport can
+ * gather them into one write. Its completion starts the next, looping (not recursing) when a
+ * send completes on the calling thread. No method blocks, takes a lock, or throws on the
+ * transport's account.
  *
- * <p>Capacity counts frames waiting behind the one in flight. {@link #offer} refuses when the
+ * <p>Capacity counts frames waiting behind the batch in flight (so the transport holds at most
+ * {@link #MAX_BATCH} more). {@link #offer} refuses when the
  * queue is full (the core then closes the connection as a slow consumer) or once closing.
  * {@link #close} with a code that {@linkplain CloseCode#flushesQueue() flushes} writes what is
  * queued first, then closes, once the client has gone quiet ({@link Linger}: bounded, so that
@@ -35,6 +39,8 @@ import org.slf4j.LoggerFactory;
 public final class OutboundQueue implements ClientChannel {
   /** Close code after a failed write: the socket is likely gone, the code is for the log. */
   static final int SEND_FAILED = 1011;
+  /** Frames handed over in one batch at most: bounds what one writer does for one socket. */
+  public static final int MAX_BATCH = 64;
 
   private static final Logger log = LoggerFactory.getLogger(OutboundQueue.class);
   // one queue per connection: plain fields updated through VarHandles, not an atomic object
@@ -174,6 +180,7 @@ public final class OutboundQueue implements ClientChannel {
 
   /** Writes until the queue is empty or a send completes later. Caller holds {@code writing}. */
   private void drain() {
+    int batched = 0;
     while (true) {
       Closing c = closing;
       if (c != null && !c.flush) {
@@ -198,9 +205,28 @@ public final class OutboundQueue implements ClientChannel {
         continue;
       }
       SIZE.getAndAdd(this, -1);
+      if (batched < MAX_BATCH - 1 && !frames.isEmpty()) {
+        if (!batch(next)) {
+          return; // refused: the queue is closed and keeps `writing`
+        }
+        batched++;
+        continue;
+      }
+      batched = 0;
       if (!send(next)) {
         return; // the callback resumes the loop, or the send failed
       }
+    }
+  }
+
+  /** False when the sink refused the frame: the queue is then closed. */
+  private boolean batch(EncodedFrame frame) {
+    try {
+      sink.sendTextBatched(frame);
+      return true;
+    } catch (RuntimeException e) {
+      failed(e);
+      return false;
     }
   }
 

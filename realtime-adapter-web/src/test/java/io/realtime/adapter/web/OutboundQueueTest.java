@@ -46,7 +46,7 @@ class OutboundQueueTest {
   }
 
   @Test
-  void onlyOneSendIsInFlightAndCompletionSendsTheNext() {
+  void onlyOneBatchIsInFlightAndCompletionSendsEverythingThatWaited() {
     RecordingSink sink = RecordingSink.manual();
     OutboundQueue q = new OutboundQueue(sink, 10);
     q.offer(f("a"));
@@ -55,12 +55,39 @@ class OutboundQueueTest {
     assertEquals(List.of("a"), sink.sentList());
     assertEquals(2, q.size());
     assertTrue(sink.completeNext());
-    assertEquals(List.of("a", "b"), sink.sentList());
-    assertTrue(sink.completeNext());
-    assertTrue(sink.completeNext());
     assertEquals(List.of("a", "b", "c"), sink.sentList());
+    assertEquals(1, sink.batched.get(), "b goes with c, which carries the batch's callback");
+    assertEquals(0, q.size());
+    q.offer(f("d"));
+    assertEquals(List.of("a", "b", "c"), sink.sentList(), "d waits for the batch");
+    assertTrue(sink.completeNext());
+    assertTrue(sink.completeNext());
     assertFalse(sink.completeNext());
+    assertEquals(List.of("a", "b", "c", "d"), sink.sentList());
     assertEquals(1, sink.maxInFlight.get());
+  }
+
+  @Test
+  void aBatchHoldsAtMostMaxBatchFrames() {
+    RecordingSink sink = RecordingSink.manual();
+    OutboundQueue q = new OutboundQueue(sink, 1_000);
+    int waiting = OutboundQueue.MAX_BATCH * 2 + 5;
+    for (int i = 0; i <= waiting; i++) {
+      q.offer(f("m" + i));
+    }
+    assertTrue(sink.completeNext());
+    assertEquals(1 + OutboundQueue.MAX_BATCH, sink.sentList().size());
+    assertEquals(OutboundQueue.MAX_BATCH - 1, sink.batched.get());
+    assertEquals(waiting - OutboundQueue.MAX_BATCH, q.size());
+    while (sink.completeNext()) {
+      // each completion sends the next batch
+    }
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i <= waiting; i++) {
+      expected.add("m" + i);
+    }
+    assertEquals(expected, sink.sentList());
+    assertEquals(0, q.size());
   }
 
   @Test
@@ -74,8 +101,11 @@ class OutboundQueueTest {
     assertFalse(q.offer(f("4")), "three wait behind the one in flight: the fourth is refused");
     assertEquals(3, q.size());
     sink.completeNext();
-    assertTrue(q.offer(f("4")), "a completed send frees a place");
-    assertFalse(q.offer(f("5")));
+    assertEquals(0, q.size(), "the three went out as one batch");
+    assertTrue(q.offer(f("4")), "a batch handed over frees its places");
+    assertTrue(q.offer(f("5")));
+    assertTrue(q.offer(f("6")));
+    assertFalse(q.offer(f("7")));
   }
 
   @Test
@@ -204,12 +234,56 @@ class OutboundQueueTest {
   }
 
   @Test
+  void aBatchedFrameTheSinkRefusesClosesTheQueueOnce() {
+    RecordingSink held = RecordingSink.manual();
+    AtomicInteger texts = new AtomicInteger();
+    OutboundQueue q = new OutboundQueue(new FrameSink() {
+      @Override
+      public void sendText(EncodedFrame frame, SendCallback done) {
+        texts.incrementAndGet();
+        held.sendText(frame, done);
+      }
+
+      @Override
+      public void sendTextBatched(EncodedFrame frame) {
+        throw new IllegalStateException("transport bug");
+      }
+
+      @Override
+      public void sendPing() {}
+
+      @Override
+      public void close(int code, String reason) {
+        held.close(code, reason);
+      }
+
+      @Override
+      public boolean isOpen() {
+        return held.isOpen();
+      }
+    }, 10);
+    q.offer(f("a"));
+    q.offer(f("b"));
+    q.offer(f("c"));
+    held.completeNext();
+    assertEquals(1, texts.get(), "nothing is sent after the refused frame");
+    assertEquals(List.of("text:a", "close:1011"), held.eventList());
+    assertEquals(0, q.size());
+    assertFalse(q.offer(f("d")));
+  }
+
+  @Test
   void sinkThrowingIsASendFailureNotAnException() {
     FrameSink throwing = new FrameSink() {
       boolean open = true;
 
       @Override
       public void sendText(EncodedFrame frame, SendCallback done) {
+        throw new IllegalStateException("transport bug");
+      }
+
+      @Override
+      public void sendTextBatched(EncodedFrame frame) {
         throw new IllegalStateException("transport bug");
       }
 
@@ -253,6 +327,9 @@ class OutboundQueueTest {
       }
 
       @Override
+      public void sendTextBatched(EncodedFrame frame) {}
+
+      @Override
       public void sendPing() {}
 
       @Override
@@ -262,13 +339,14 @@ class OutboundQueueTest {
       public boolean isOpen() {
         return true;
       }
-    }, 200_000);
+    }, 1_000_000);
     q.offer(f("held"));
-    for (int i = 0; i < 100_000; i++) {
-      q.offer(f("y"));
+    EncodedFrame y = f("y");
+    for (int i = 0; i < 640_000; i++) {
+      q.offer(y);
     }
-    assertEquals(100_000, q.size());
-    held.completeNext(); // 100k inline completions: a recursive writer would overflow the stack
+    assertEquals(640_000, q.size());
+    held.completeNext(); // 10k batches sent inline: a recursive writer would overflow the stack
     assertEquals(0, q.size());
   }
 

@@ -29,6 +29,7 @@ final class RecordingSink implements FrameSink {
   final ConcurrentLinkedQueue<SendCallback> pending = new ConcurrentLinkedQueue<>();
   final AtomicInteger inFlight = new AtomicInteger();
   final AtomicInteger maxInFlight = new AtomicInteger();
+  final AtomicInteger batched = new AtomicInteger();
   final AtomicInteger pings = new AtomicInteger();
   final AtomicInteger closes = new AtomicInteger();
   final AtomicBoolean open = new AtomicBoolean(true);
@@ -85,6 +86,18 @@ final class RecordingSink implements FrameSink {
       case ASYNC -> executor.execute(tracked::succeeded);
       default -> throw new AssertionError(mode);
     }
+  }
+
+  /** Kept in order with the sends; the batch's {@code sendText} reports for it. */
+  @Override
+  public void sendTextBatched(EncodedFrame frame) {
+    if (inFlight.get() != 0) {
+      throw new AssertionError("a batched frame while a send is in flight");
+    }
+    batched.incrementAndGet();
+    sent.add(frame.text());
+    events.add("text:" + frame.text());
+    sendPermits.release();
   }
 
   /** Completes the oldest manual send; false if none is pending. */
