@@ -72,8 +72,8 @@ final class UndertowFrameSink implements FrameSink {
   }
 
   /**
-   * Queued in the channel like any send: sends made from another thread than the channel's
-   * I/O thread are flushed there together, so a batch leaves in one gathering write.
+   * Queued in the channel like any send. The channel's I/O thread flushes every frame queued
+   * by then in one gathering write, so a batch can leave together.
    */
   @Override
   public void sendTextBatched(EncodedFrame frame) {
