@@ -7,6 +7,7 @@ import io.realtime.adapter.web.HttpResponse;
 import io.realtime.adapter.web.OutboundQueue;
 import io.realtime.adapter.web.RealtimeServer;
 import io.realtime.adapter.web.ServerLifecycle;
+import io.realtime.adapter.web.ServerThreads;
 import io.realtime.adapter.web.WebAdapter;
 import java.time.Duration;
 import java.util.List;
@@ -51,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * safety net behind the web adapter's {@code OutboundQueue}.
  *
  * <p>Threading: lifecycle methods are for one thread; upgrades and requests run on Jetty's
- * pool. No Jetty type appears in this class's public API.
+ * pool, sized by {@link ServerThreads}. No Jetty type appears in this class's public API.
  */
 public final class JettyRealtimeServer implements RealtimeServer {
   /**
@@ -73,7 +74,9 @@ public final class JettyRealtimeServer implements RealtimeServer {
   public JettyRealtimeServer(WebAdapter web) {
     this.web = Objects.requireNonNull(web, "web");
     this.settings = web.settings();
-    QueuedThreadPool threads = new QueuedThreadPool(200, 8);
+    // one pool for Jetty's acceptor and selectors and the handlers: as many threads as
+    // Undertow's I/O and worker threads together, not Jetty's 200 grown in a connect storm
+    QueuedThreadPool threads = new QueuedThreadPool(ServerThreads.IO + ServerThreads.HANDLERS, 8);
     threads.setName("realtime-jetty");
     server = new Server(threads);
     HttpConfiguration http = new HttpConfiguration();

@@ -5,6 +5,7 @@ import io.realtime.adapter.web.HandshakeDecision;
 import io.realtime.adapter.web.HandshakeRequest;
 import io.realtime.adapter.web.RealtimeServer;
 import io.realtime.adapter.web.ServerLifecycle;
+import io.realtime.adapter.web.ServerThreads;
 import io.realtime.adapter.web.WebAdapter;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
@@ -49,17 +50,13 @@ import org.xnio.Options;
  * {@link #CLOSE_TIMEOUT} to answer the server's close frame before its socket is cut.
  *
  * <p>Threading: lifecycle methods are for one thread. Undertow's I/O threads
- * ({@code max(2, cores)}) only read, write and hand over: handshake decisions, HTTP routes and
- * client messages run on its worker threads ({@link #WORKER_THREADS}), since each may block
- * briefly. No Undertow or XNIO type appears in this class's public API.
+ * ({@link ServerThreads#IO}) only read, write and hand over: handshake decisions, HTTP routes
+ * and client messages run on its worker threads ({@link ServerThreads#HANDLERS}), since each
+ * may block briefly. No Undertow or XNIO type appears in this class's public API.
  */
 public final class UndertowRealtimeServer implements RealtimeServer {
   /** How long a peer may take to answer the server's close frame before the socket is cut. */
   static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
-  /** I/O threads: one per core, at least two (Undertow's own default). */
-  static final int IO_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
-  /** Worker threads: Undertow's default of eight per I/O thread, capped for small hosts. */
-  static final int WORKER_THREADS = Math.min(64, IO_THREADS * 8);
   /**
    * Largest request head (request line and headers), as Jetty's default: Undertow's own is
    * 1 MiB. Larger heads are refused with 400 (Jetty: 431).
@@ -94,8 +91,8 @@ public final class UndertowRealtimeServer implements RealtimeServer {
     int idleMillis = (int) Math.min(Integer.MAX_VALUE, settings.idleTimeout().toMillis());
     undertow = Undertow.builder()
         .addHttpListener(settings.port(), settings.host())
-        .setIoThreads(IO_THREADS)
-        .setWorkerThreads(WORKER_THREADS)
+        .setIoThreads(ServerThreads.IO)
+        .setWorkerThreads(ServerThreads.HANDLERS)
         .setWorkerOption(Options.WORKER_NAME, "realtime-undertow")
         .setServerOption(UndertowOptions.IDLE_TIMEOUT, idleMillis)
         .setServerOption(UndertowOptions.MAX_HEADER_SIZE, MAX_HEADER_BYTES)
