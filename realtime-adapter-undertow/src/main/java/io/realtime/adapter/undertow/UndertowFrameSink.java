@@ -8,17 +8,25 @@ import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.core.WebSockets;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.IoUtils;
 import org.xnio.XnioExecutor;
+import org.xnio.XnioIoThread;
 
 /**
- * {@link FrameSink} over an Undertow WebSocket channel: asynchronous sends completing on the
- * calling thread (written at once) or on the channel's I/O thread. Thread-safe (Undertow
- * queues frames from any thread in the order they are sent); never blocks.
+ * {@link FrameSink} over an Undertow WebSocket channel: the queue's writer runs on the
+ * channel's I/O thread, where a send is written at once and completes inline, or later on the
+ * same thread when the socket is full. Thread-safe (Undertow queues frames from any thread in
+ * the order they are sent); never blocks.
+ *
+ * <p>Why the I/O thread: a send from any other thread makes Undertow queue a flush task on it
+ * and, as the write is then still pending, a write listener and a timeout task per frame. A
+ * batch holds Undertow's flush ({@code requireExplicitFlush}) from its first frame to its last,
+ * so the batch leaves in one gathering write.
  *
  * <p>Undertow bounds nothing by itself, so this sink does: a text frame not written within
  * {@code writeTimeout} closes the channel (its callback then fails); after {@link #close} the
@@ -67,17 +75,34 @@ final class UndertowFrameSink implements FrameSink {
   }
 
   @Override
+  public void runWriter(Runnable writer) {
+    XnioIoThread io = channel.getIoThread();
+    if (Thread.currentThread() == io) {
+      writer.run();
+      return;
+    }
+    try {
+      io.execute(writer);
+    } catch (RejectedExecutionException e) { // the I/O thread is stopping: its sends fail
+      writer.run();
+    }
+  }
+
+  /** Ends a batch, if one was open: its frames and this one go out in one flush. */
+  @Override
   public void sendText(EncodedFrame frame, SendCallback done) {
+    channel.setRequireExplicitFlush(false);
     WebSockets.sendText(frame.utf8(), channel, adapted(done), writeTimeoutMillis);
   }
 
   /**
-   * Queued in the channel like any send. The channel's I/O thread flushes every frame queued
-   * by then in one gathering write, so a batch can leave together.
+   * Queued in the channel with its flush held until the batch's {@link #sendText}. No timeout
+   * of its own: the batch's last frame cannot be written before it.
    */
   @Override
   public void sendTextBatched(EncodedFrame frame) {
-    WebSockets.sendText(frame.utf8(), channel, CUT_ON_ERROR, writeTimeoutMillis);
+    channel.setRequireExplicitFlush(true);
+    WebSockets.sendText(frame.utf8(), channel, CUT_ON_ERROR, -1);
   }
 
   /**
@@ -113,6 +138,7 @@ final class UndertowFrameSink implements FrameSink {
 
   @Override
   public void sendPing() {
+    channel.setRequireExplicitFlush(false); // a held batch then flushes frame by frame: correct
     WebSockets.sendPing(ByteBuffer.allocate(0), channel, IGNORE);
   }
 
@@ -123,6 +149,7 @@ final class UndertowFrameSink implements FrameSink {
     }
     // the close frame queues behind frames already sent; if the peer never takes it, cut
     cutAfter(writeTimeoutMillis);
+    channel.setRequireExplicitFlush(false); // a batch cut short by the close must not hold it
     WebSockets.sendClose(code, reason, channel, new WebSocketCallback<Void>() {
       @Override
       public void complete(WebSocketChannel ch, Void context) {

@@ -8,7 +8,8 @@ import io.realtime.port.out.EncodedFrame;
  *
  * <p>Threading: {@link OutboundQueue} writes one batch at a time: zero or more
  * {@link #sendTextBatched} calls, then one {@link #sendText}; the next batch only after that
- * send's callback, from whichever thread completed the previous send or offered the frame.
+ * send's callback, from whichever thread completed the previous send or runs the
+ * {@linkplain #runWriter writer}.
  * {@link #sendPing} and {@link #close} may come from any thread at any time, also while a text
  * send is in flight. No method may block or throw.
  */
@@ -28,6 +29,17 @@ public interface FrameSink {
    * frame that cannot be written must make the batch's {@code sendText} fail.
    */
   void sendTextBatched(EncodedFrame frame);
+
+  /**
+   * Runs {@code writer}, which writes what the queue holds, where this transport writes best:
+   * by default at once, on the calling thread. A transport whose sends from other threads hop
+   * to the socket's I/O thread anyway (Undertow) runs it there: its sends are then written at
+   * once, without a hop and a timer each, and what is offered meanwhile waits to leave as one
+   * batch. Runs {@code writer} exactly once; never blocks.
+   */
+  default void runWriter(Runnable writer) {
+    writer.run();
+  }
 
   /** Sends a ping control frame with an empty payload; failures are ignored. */
   void sendPing();

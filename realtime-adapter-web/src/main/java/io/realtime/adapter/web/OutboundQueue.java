@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * being written, up to {@link #MAX_BATCH}, handed over together ({@link
  * FrameSink#sendTextBatched}, then one {@link FrameSink#sendText}) so that the transport can
  * gather them into one write. Its completion starts the next, looping (not recursing) when a
- * send completes on the calling thread. No method blocks, takes a lock, or throws on the
- * transport's account.
+ * send completes on the calling thread. The writing starts where the sink {@linkplain
+ * FrameSink#runWriter chooses}: inline, or on the socket's I/O thread. No method blocks, takes
+ * a lock, or throws on the transport's account.
  *
  * <p>Capacity counts frames waiting behind the batch in flight (so the transport holds at most
  * {@link #MAX_BATCH} more). {@link #offer} refuses when the
@@ -72,6 +73,7 @@ public final class OutboundQueue implements ClientChannel {
   private volatile Closing closing;
   private volatile boolean closeSent;
   private final InFlight inFlight = new InFlight();
+  private final Runnable writer = this::drain;
   private final Linger linger;
   private volatile boolean corked;
   private volatile long lastInboundNanos;
@@ -174,7 +176,7 @@ public final class OutboundQueue implements ClientChannel {
   private void pump() {
     // an offer that sees `corked` leaves its frame to uncork(), which pumps after clearing it
     if (!corked && WRITING.compareAndSet(this, false, true)) {
-      drain();
+      sink.runWriter(writer);
     }
   }
 

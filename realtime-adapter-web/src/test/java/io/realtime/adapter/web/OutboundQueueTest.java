@@ -234,6 +234,42 @@ class OutboundQueueTest {
   }
 
   @Test
+  void theWriterRunsWhereTheSinkChoosesAndGathersWhatWasOfferedBeforeItRan() throws Exception {
+    ExecutorService io = Executors.newSingleThreadExecutor();
+    try {
+      Thread ioThread = io.submit(Thread::currentThread).get(5, TimeUnit.SECONDS);
+      RecordingSink sink = RecordingSink.inline();
+      sink.writer = io;
+      OutboundQueue q = new OutboundQueue(sink, 10);
+      CountDownLatch hold = new CountDownLatch(1);
+      io.execute(() -> awaitQuietly(hold)); // the I/O thread is busy when the frames come
+      q.offer(f("a"));
+      q.offer(f("b"));
+      q.offer(f("c"));
+      assertEquals(List.of(), sink.sentList(), "nothing is written on the offering thread");
+      assertEquals(1, sink.writerRuns.get(), "one writer for the three frames");
+      hold.countDown();
+      assertTrue(sink.awaitSent(3, Duration.ofSeconds(5)));
+      assertEquals(List.of("a", "b", "c"), sink.sentList());
+      assertEquals(2, sink.batched.get(), "a and b go with c, in one batch");
+      assertTrue(sink.sendingThreads.stream().allMatch(t -> t == ioThread));
+      q.close(CloseCode.NORMAL, "bye");
+      assertTrue(sink.awaitClosed(Duration.ofSeconds(5)));
+      assertEquals(0, q.size());
+    } finally {
+      io.shutdownNow();
+    }
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Test
   void aBatchedFrameTheSinkRefusesClosesTheQueueOnce() {
     RecordingSink held = RecordingSink.manual();
     AtomicInteger texts = new AtomicInteger();

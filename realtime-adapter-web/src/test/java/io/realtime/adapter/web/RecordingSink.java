@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A {@link FrameSink} that keeps every call. Completion is chosen per test: {@link #inline()}
  * completes each send inside {@code sendText}, {@link #manual()} leaves it to
- * {@link #completeNext()}, {@link #async(Executor)} completes on another thread.
+ * {@link #completeNext()}, {@link #async(Executor)} completes on another thread. The writer
+ * runs inline unless {@link #writer} names a thread to run it on.
  */
 final class RecordingSink implements FrameSink {
   enum Mode { INLINE, MANUAL, ASYNC }
@@ -37,6 +38,10 @@ final class RecordingSink implements FrameSink {
   private final CountDownLatch closed = new CountDownLatch(1);
   volatile int closeCode;
   volatile boolean failSends;
+  /** Where {@link #runWriter} runs the queue's writer; null: inline, as the default does. */
+  volatile Executor writer;
+  final AtomicInteger writerRuns = new AtomicInteger();
+  final ConcurrentLinkedQueue<Thread> sendingThreads = new ConcurrentLinkedQueue<>();
 
   private RecordingSink(Mode mode, Executor executor) {
     this.mode = mode;
@@ -56,7 +61,19 @@ final class RecordingSink implements FrameSink {
   }
 
   @Override
+  public void runWriter(Runnable queueWriter) {
+    writerRuns.incrementAndGet();
+    Executor on = writer;
+    if (on == null) {
+      queueWriter.run();
+    } else {
+      on.execute(queueWriter);
+    }
+  }
+
+  @Override
   public void sendText(EncodedFrame frame, SendCallback done) {
+    sendingThreads.add(Thread.currentThread());
     String text = frame.text();
     int now = inFlight.incrementAndGet();
     maxInFlight.accumulateAndGet(now, Math::max);
@@ -94,6 +111,7 @@ final class RecordingSink implements FrameSink {
     if (inFlight.get() != 0) {
       throw new AssertionError("a batched frame while a send is in flight");
     }
+    sendingThreads.add(Thread.currentThread());
     batched.incrementAndGet();
     sent.add(frame.text());
     events.add("text:" + frame.text());
