@@ -16,6 +16,7 @@
 # Environment (defaults in brackets):
 #   SERVER_HEAP [1g]          heap cap of every server: -Xmx for the JVM, --max-old-space-size for node
 #   SERVER_JAVA_OPTS          more flags for the JVM servers, after the defaults (which are the README's)
+#   SERVER_JAVA [java]        the JVM servers' java (another JDK's bin/java); the load tool keeps java
 #   LOAD_JAVA_OPTS            flags of the load tool's JVM [-Xms1g -Xmx1g -Xmn512m -XX:+UseParallelGC]
 #   BIND_ADDRESSES [127.0.0.1-127.0.0.4]  source addresses of the load tool's sockets
 #   PRIME_SECONDS [5]         an unmeasured run of the same scenario first (1000 connections),
@@ -126,16 +127,21 @@ jvm_node() { # <transport> <log> [VAR=value...]: starts a JVM server in the back
   # shellcheck disable=SC2086 # flags are words
   env REALTIME_TRANSPORT="$transport" REALTIME_HOST=127.0.0.1 REALTIME_PORT=0 \
       REALTIME_JWT_SECRET="$secret" REALTIME_API_KEY="$api_key" REALTIME_DRAIN_SECONDS=5 "$@" \
-      java $server_flags -jar "$server_jar" >"$log" 2>&1 </dev/null &
+      "${SERVER_JAVA:-java}" $server_flags -jar "$server_jar" >"$log" 2>&1 </dev/null &
 }
 
 protocol=realtime
 api_port=
 case $server in
   jetty|undertow)
-    # the README's flags (a heap that follows the connections held, issue 14); flags in
-    # SERVER_JAVA_OPTS come later and win (-XX:MaxHeapFreeRatio=70 for G1's default)
-    server_flags="-Xms64m -Xmx$heap -XX:+UseG1GC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 ${SERVER_JAVA_OPTS:-}"
+    # the README's flags: a heap that follows the connections held, and G1's refinement
+    # threshold where the JVM has the flag (JDK 17-19, docs/BENCHMARKS.md); flags in
+    # SERVER_JAVA_OPTS come later and win (-XX:MaxHeapFreeRatio=70 for G1's default sizing,
+    # -XX:G1ConcRefinementGreenZone=<GC threads> for its default start: one buffer per GC thread)
+    refinement=
+    "${SERVER_JAVA:-java}" -XX:+PrintFlagsFinal -version 2>/dev/null | grep -q ' G1ConcRefinementGreenZone ' \
+      && refinement=" -XX:G1ConcRefinementGreenZone=1024"
+    server_flags="-Xms64m -Xmx$heap -XX:+UseG1GC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30$refinement ${SERVER_JAVA_OPTS:-}"
     # the recorder's own start-up costs a second of CPU: pay it at launch, not in the window
     [[ ${JFR:-0} == 1 ]] && server_flags="$server_flags -XX:StartFlightRecording=name=launch,settings=default,maxage=1m"
     jvm_node "$server" "$server_log"
@@ -161,7 +167,7 @@ case $server in
     # the baseline of idle memory: Undertow holding sockets, nothing else (BareUndertowServer)
     server_flags="-Xms64m -Xmx$heap -XX:+UseG1GC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 ${SERVER_JAVA_OPTS:-}"
     # shellcheck disable=SC2086
-    java $server_flags -cp "$load_jar" io.realtime.bench.bare.BareUndertowServer >"$server_log" 2>&1 </dev/null &
+    "${SERVER_JAVA:-java}" $server_flags -cp "$load_jar" io.realtime.bench.bare.BareUndertowServer >"$server_log" 2>&1 </dev/null &
     ;;
   node-ws|socketio)
     script=ws-server.js
@@ -245,8 +251,8 @@ rev=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
 # no optional locks: never in the way of someone committing meanwhile
 [[ -n $(git --no-optional-locks -C "$root" status --porcelain --untracked-files=no 2>/dev/null | head -1) ]] \
   && rev="$rev+dirty"
-bench_json=$(printf '"bench":{"server":"%s","serverFlags":"%s","loadFlags":"%s","commit":"%s","session":"%s","log":"%s"}' \
-  "$server" "$server_flags" "$load_flags" "$rev" "${BENCH_SESSION:-}" "logs/$name")
+bench_json=$(printf '"bench":{"server":"%s","serverJava":"%s","serverFlags":"%s","loadFlags":"%s","commit":"%s","session":"%s","log":"%s"}' \
+  "$server" "${SERVER_JAVA:-java}" "$server_flags" "$load_flags" "$rev" "${BENCH_SESSION:-}" "logs/$name")
 echo "${line/\{\"tool\":\"realtime-load\",/\{\"tool\":\"realtime-load\",$bench_json,}" >>"$jsonl"
 echo "run.sh: appended to $jsonl" >&2
 exit "$status"
