@@ -43,6 +43,9 @@ results=${RESULTS:-$root/bench-results}
 server_jar=$root/realtime-app/target/realtime.jar
 load_jar=$bench/target/benchmarks.jar
 heap=${SERVER_HEAP:-1g}
+server_java=${SERVER_JAVA:-java}
+# the README's heap flags: a heap that follows the connections held (issue 14)
+heap_flags="-Xms64m -Xmx$heap -XX:+UseG1GC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30"
 max_run=${MAX_RUN:-240}
 prime=${PRIME_SECONDS:-5}
 # loopback only, fixed for the run: the tool mints tokens with the secret and publishes with the key
@@ -127,21 +130,21 @@ jvm_node() { # <transport> <log> [VAR=value...]: starts a JVM server in the back
   # shellcheck disable=SC2086 # flags are words
   env REALTIME_TRANSPORT="$transport" REALTIME_HOST=127.0.0.1 REALTIME_PORT=0 \
       REALTIME_JWT_SECRET="$secret" REALTIME_API_KEY="$api_key" REALTIME_DRAIN_SECONDS=5 "$@" \
-      "${SERVER_JAVA:-java}" $server_flags -jar "$server_jar" >"$log" 2>&1 </dev/null &
+      "$server_java" $server_flags -jar "$server_jar" >"$log" 2>&1 </dev/null &
 }
 
 protocol=realtime
 api_port=
 case $server in
   jetty|undertow)
-    # the README's flags: a heap that follows the connections held, and G1's refinement
-    # threshold where the JVM has the flag (JDK 17-19, docs/BENCHMARKS.md); flags in
+    # the README's flags: the heap flags, and G1's refinement threshold where the JVM has
+    # the flag (JDK 17-19, docs/BENCHMARKS.md); flags in
     # SERVER_JAVA_OPTS come later and win (-XX:MaxHeapFreeRatio=70 for G1's default sizing,
     # -XX:G1ConcRefinementGreenZone=<GC threads> for its default start: one buffer per GC thread)
     refinement=
-    "${SERVER_JAVA:-java}" -XX:+PrintFlagsFinal -version 2>/dev/null | grep -q ' G1ConcRefinementGreenZone ' \
+    "$server_java" -XX:+PrintFlagsFinal -version 2>/dev/null | grep -q ' G1ConcRefinementGreenZone ' \
       && refinement=" -XX:G1ConcRefinementGreenZone=1024"
-    server_flags="-Xms64m -Xmx$heap -XX:+UseG1GC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30$refinement ${SERVER_JAVA_OPTS:-}"
+    server_flags="$heap_flags$refinement ${SERVER_JAVA_OPTS:-}"
     # the recorder's own start-up costs a second of CPU: pay it at launch, not in the window
     [[ ${JFR:-0} == 1 ]] && server_flags="$server_flags -XX:StartFlightRecording=name=launch,settings=default,maxage=1m"
     jvm_node "$server" "$server_log"
@@ -165,9 +168,9 @@ case $server in
     ;;
   bare-undertow)
     # the baseline of idle memory: Undertow holding sockets, nothing else (BareUndertowServer)
-    server_flags="-Xms64m -Xmx$heap -XX:+UseG1GC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 ${SERVER_JAVA_OPTS:-}"
+    server_flags="$heap_flags ${SERVER_JAVA_OPTS:-}"
     # shellcheck disable=SC2086
-    "${SERVER_JAVA:-java}" $server_flags -cp "$load_jar" io.realtime.bench.bare.BareUndertowServer >"$server_log" 2>&1 </dev/null &
+    "$server_java" $server_flags -cp "$load_jar" io.realtime.bench.bare.BareUndertowServer >"$server_log" 2>&1 </dev/null &
     ;;
   node-ws|socketio)
     script=ws-server.js
@@ -252,7 +255,7 @@ rev=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
 [[ -n $(git --no-optional-locks -C "$root" status --porcelain --untracked-files=no 2>/dev/null | head -1) ]] \
   && rev="$rev+dirty"
 bench_json=$(printf '"bench":{"server":"%s","serverJava":"%s","serverFlags":"%s","loadFlags":"%s","commit":"%s","session":"%s","log":"%s"}' \
-  "$server" "${SERVER_JAVA:-java}" "$server_flags" "$load_flags" "$rev" "${BENCH_SESSION:-}" "logs/$name")
+  "$server" "$server_java" "$server_flags" "$load_flags" "$rev" "${BENCH_SESSION:-}" "logs/$name")
 echo "${line/\{\"tool\":\"realtime-load\",/\{\"tool\":\"realtime-load\",$bench_json,}" >>"$jsonl"
 echo "run.sh: appended to $jsonl" >&2
 exit "$status"
