@@ -162,6 +162,11 @@ final class Ledger {
     return members[group].get();
   }
 
+  /** Frames accepted and not delivered yet (negative while deliveries outrun the 202s). */
+  long undelivered() {
+    return expectedDeliveries.sum() - delivered.sum();
+  }
+
   /** One delivery of a message sent at {@code sentNanos}, seen at {@code nowNanos}. */
   void delivered(long sentNanos, long nowNanos) {
     delivered.increment();

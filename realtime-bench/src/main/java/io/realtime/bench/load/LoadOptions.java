@@ -24,6 +24,10 @@ import java.util.Objects;
  * @param secret HS256 secret the generator mints connection tokens with
  * @param rate messages per second; 0 publishes as fast as the server accepts them, with at most
  *     {@code maxInFlight} requests outstanding
+ * @param maxUndelivered frames accepted but not yet delivered beyond which the publisher waits,
+ *     or 0 for no such bound: publishing as fast as the clients take the frames, not only as fast
+ *     as the server accepts them (a server that queues faster than its clients read would close
+ *     them as slow consumers); for scenarios without churn, where every expected frame arrives
  * @param duration how long to publish (or, for {@code idle}, to hold) after the warm-up
  * @param bindAddresses local addresses connections are spread over, round robin; each gives
  *     its own ~28k ephemeral ports
@@ -54,6 +58,7 @@ public record LoadOptions(
     Map<String, Long> otherPids,
     int connectConcurrency,
     int maxInFlight,
+    long maxUndelivered,
     int perUser,
     int subscribersPerTopic,
     double churnPerSecond,
@@ -108,6 +113,9 @@ public record LoadOptions(
     check(problems, connectConcurrency >= 1 && connectConcurrency <= 10_000,
         "--connect-concurrency must be 1..10000");
     check(problems, maxInFlight >= 1 && maxInFlight <= 10_000, "--max-in-flight must be 1..10000");
+    check(problems, maxUndelivered >= 0, "--max-undelivered must be >= 0");
+    check(problems, maxUndelivered == 0 || scenario != Scenario.CHURN,
+        "--max-undelivered needs every expected frame to arrive: not with churn");
     check(problems, perUser >= 1 && perUser <= 16, "--per-user must be 1..16");
     check(problems, subscribersPerTopic >= 1 && subscribersPerTopic <= connections,
         "--subscribers-per-topic must be 1..connections");
@@ -184,6 +192,7 @@ public record LoadOptions(
           pids(flags.getOrDefault("other-pids", "")),
           integer(flags, "connect-concurrency", 128),
           integer(flags, "max-in-flight", 64),
+          Long.parseLong(flags.getOrDefault("max-undelivered", "0")),
           integer(flags, "per-user", 2),
           integer(flags, "subscribers-per-topic", Math.min(5, connections)),
           number(flags, "churn-per-second", Math.max(1, connections / 10.0)),
@@ -222,6 +231,8 @@ public record LoadOptions(
     FLAGS.put("other-pids", "more processes to report CPU of: name:pid,name:pid (e.g. nodeB, redis)");
     FLAGS.put("connect-concurrency", "handshakes in flight at once (default 128)");
     FLAGS.put("max-in-flight", "publish requests in flight at once (default 64)");
+    FLAGS.put("max-undelivered", "accepted frames not yet delivered before publishing waits;"
+        + " 0 = no bound (default 0; not with churn)");
     FLAGS.put("per-user", "connections per user in the users scenario (default 2)");
     FLAGS.put("subscribers-per-topic", "subscribers per topic in the topics scenario (default 5)");
     FLAGS.put("churn-per-second", "connections replaced per second in churn (default N/10)");

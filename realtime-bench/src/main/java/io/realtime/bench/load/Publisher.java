@@ -22,7 +22,8 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * pacing thread, asynchronously on Jetty's {@link HttpClient}, with at most
  * {@code maxInFlight} requests outstanding. At a {@code rate} it sends on a fixed schedule
  * (falling behind when every slot is busy, catching up by at most one second's worth); at
- * rate 0 it sends whenever a slot is free, so it measures what the server accepts.
+ * rate 0 it sends whenever a slot is free, so it measures what the server accepts. With
+ * {@code maxUndelivered} it also waits while that many accepted frames have not arrived yet.
  *
  * <p>Each message's payload carries its send time, group and group sequence number; a 202
  * marks the number accepted in the {@link Ledger}, anything else counts as a failure. Threading:
@@ -30,6 +31,8 @@ import org.eclipse.jetty.util.thread.Scheduler;
  */
 final class Publisher implements AutoCloseable {
   private static final long REQUEST_TIMEOUT_SECONDS = 15;
+  /** How long a publisher held by {@code maxUndelivered} waits before it looks again. */
+  private static final long UNDELIVERED_POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
 
   /** What a run sent, how often the schedule slipped, and why requests failed. */
   record Outcome(long sent, long late, Map<String, Long> failureReasons) {
@@ -97,6 +100,10 @@ final class Publisher implements AutoCloseable {
           late.add((now - next) / period);
           next = now;
         }
+      }
+      if (options.maxUndelivered() > 0 && ledger.undelivered() > options.maxUndelivered()) {
+        LockSupport.parkNanos(UNDELIVERED_POLL_NANOS);
+        continue; // the clients are behind: publishing more would only grow their queues
       }
       if (!slots.tryAcquire(Math.min(100_000_000L, Math.max(1, stopAtNanos - now)),
           TimeUnit.NANOSECONDS)) {

@@ -86,4 +86,26 @@ class LoadOptionsTest {
     assertTrue(e.getMessage().contains("--nope"), e.getMessage());
     assertTrue(e.getMessage().contains("--url is required"), e.getMessage());
   }
+
+  @Test
+  void publishingIsBoundByUndeliveredFramesOnlyWhenAskedAndNeverUnderChurn() {
+    assertEquals(0, parse().maxUndelivered());
+    assertEquals(160_000, parse("--max-undelivered=160000").maxUndelivered());
+    assertThrows(IllegalArgumentException.class, () -> parse("--max-undelivered=-1"));
+    IllegalArgumentException churn = assertThrows(IllegalArgumentException.class,
+        () -> parse("--scenario=churn", "--max-undelivered=1000"));
+    assertTrue(churn.getMessage().contains("--max-undelivered"), churn.getMessage());
+  }
+
+  @Test
+  void undeliveredFramesAreTheAcceptedRecipientsNotYetReached() {
+    Ledger ledger = new Ledger(1, false);
+    ledger.joined(0);
+    ledger.joined(0);
+    ledger.accepted(0, ledger.nextSeq(0), 0L); // a long: (int, int, int) is the BitSet copy
+    ledger.accepted(0, ledger.nextSeq(0), 0L);
+    assertEquals(4, ledger.undelivered());
+    ledger.delivered(0, 1);
+    assertEquals(3, ledger.undelivered());
+  }
 }
