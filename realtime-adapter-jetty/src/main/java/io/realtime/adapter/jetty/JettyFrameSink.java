@@ -11,8 +11,10 @@ import org.eclipse.jetty.websocket.core.Frame;
 import org.eclipse.jetty.websocket.core.OpCode;
 
 /**
- * {@link FrameSink} over a Jetty session: asynchronous sends completing on Jetty's threads.
- * Thread-safe (Jetty sessions accept sends from any thread); never blocks.
+ * {@link FrameSink} over a Jetty session: the queue's writer runs on the socket's
+ * {@linkplain WriterLanes writer lane}, where a send is written at once and completes inline,
+ * or later on Jetty's threads when the socket is full. Thread-safe (Jetty sessions accept
+ * sends from any thread); never blocks.
  *
  * <p>Text frames go to Jetty's core session as the frame's shared UTF-8 bytes: the API's
  * {@code sendText(String)} would encode the same text again for every recipient.
@@ -20,13 +22,21 @@ import org.eclipse.jetty.websocket.core.OpCode;
 final class JettyFrameSink implements FrameSink {
   private final Session session;
   private final CoreSession core;
+  private final WriterLanes.Lane lane;
   private SendCallback adaptedFor;
   private org.eclipse.jetty.util.Callback adapted;
   private org.eclipse.jetty.util.Callback abortOnFailure;
 
-  JettyFrameSink(Session session) {
+  JettyFrameSink(Session session, WriterLanes.Lane lane) {
     this.session = session;
+    this.lane = lane;
     this.core = session instanceof WebSocketSession s ? s.getCoreSession() : null;
+  }
+
+  /** On the socket's lane, where a backlog offered meanwhile leaves as one batch. */
+  @Override
+  public void runWriter(Runnable writer) {
+    lane.execute(writer);
   }
 
   @Override

@@ -52,7 +52,8 @@ import org.slf4j.LoggerFactory;
  * safety net behind the web adapter's {@code OutboundQueue}.
  *
  * <p>Threading: lifecycle methods are for one thread; upgrades and requests run on Jetty's
- * pool, sized by {@link ServerThreads}. No Jetty type appears in this class's public API.
+ * pool, sized by {@link ServerThreads}, and so do the sockets' {@link WriterLanes}, one per I/O
+ * thread. No Jetty type appears in this class's public API.
  */
 public final class JettyRealtimeServer implements RealtimeServer {
   /**
@@ -70,6 +71,7 @@ public final class JettyRealtimeServer implements RealtimeServer {
   private final ServerConnector connector;
   private final GracefulHandler graceful;
   private final ServerLifecycle lifecycle;
+  private final WriterLanes lanes;
 
   public JettyRealtimeServer(WebAdapter web) {
     this.web = Objects.requireNonNull(web, "web");
@@ -79,6 +81,7 @@ public final class JettyRealtimeServer implements RealtimeServer {
     QueuedThreadPool threads = new QueuedThreadPool(ServerThreads.IO + ServerThreads.HANDLERS, 8);
     threads.setName("realtime-jetty");
     server = new Server(threads);
+    lanes = new WriterLanes(threads, ServerThreads.IO);
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false); // no product banner in every answer
     // topics may hold '/': /api/v1/presence/chat%2Froom must reach the routes, which decode the
@@ -157,7 +160,7 @@ public final class JettyRealtimeServer implements RealtimeServer {
         if (!accept.subprotocol().isEmpty()) {
           response.setAcceptedSubProtocol(accept.subprotocol());
         }
-        return new JettyWebSocketEndpoint(web, accept);
+        return new JettyWebSocketEndpoint(web, accept, lanes.assign());
       }
       JettyExchange.write(response, ((HandshakeDecision.Refuse) decision).toResponse(), callback);
       return null;

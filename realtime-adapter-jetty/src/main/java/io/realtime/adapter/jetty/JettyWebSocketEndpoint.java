@@ -23,18 +23,21 @@ public final class JettyWebSocketEndpoint implements Session.Listener.AutoDemand
 
   private final WebAdapter web;
   private final HandshakeDecision.Accept accepted;
+  private final WriterLanes.Lane lane;
   private volatile WebSocketBridge bridge;
   private volatile boolean closedEarly;
 
-  JettyWebSocketEndpoint(WebAdapter web, HandshakeDecision.Accept accepted) {
+  JettyWebSocketEndpoint(WebAdapter web, HandshakeDecision.Accept accepted,
+      WriterLanes.Lane lane) {
     this.web = web;
     this.accepted = accepted;
+    this.lane = lane;
   }
 
   @Override
   public void onWebSocketOpen(Session session) {
     try {
-      WebSocketBridge b = web.connect(accepted, new JettyFrameSink(session));
+      WebSocketBridge b = web.connect(accepted, new JettyFrameSink(session, lane));
       bridge = b;
       if (closedEarly) { // the socket went away while the core was opening it
         b.onClose(1006, "closed during open");

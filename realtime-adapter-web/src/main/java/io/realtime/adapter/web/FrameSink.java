@@ -32,10 +32,10 @@ public interface FrameSink {
 
   /**
    * Runs {@code writer}, which writes what the queue holds, where this transport writes best:
-   * by default at once, on the calling thread. A transport whose sends from other threads hop
-   * to the socket's I/O thread anyway (Undertow) runs it there: its sends are then written at
-   * once, without a hop and a timer each, and what is offered meanwhile waits to leave as one
-   * batch. Runs {@code writer} exactly once; never blocks.
+   * by default at once, on the calling thread. Both transports run it on a thread of the
+   * socket's own instead (Undertow its I/O thread, Jetty its writer lane), so that a publisher
+   * offering to many sockets does not write each itself, and what is offered while the writer
+   * waits its turn leaves as one batch. Runs {@code writer} exactly once; never blocks.
    */
   default void runWriter(Runnable writer) {
     writer.run();

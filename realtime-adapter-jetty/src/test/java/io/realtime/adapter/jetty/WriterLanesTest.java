@@ -1,0 +1,174 @@
+package io.realtime.adapter.jetty;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class WriterLanesTest {
+  private final ExecutorService pool = Executors.newFixedThreadPool(4);
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    pool.shutdownNow();
+    assertTrue(pool.awaitTermination(5, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void socketsAreSpreadOverTheLanesInTurn() {
+    WriterLanes lanes = new WriterLanes(pool, 2);
+    WriterLanes.Lane first = lanes.assign();
+    WriterLanes.Lane second = lanes.assign();
+    assertNotSame(first, second);
+    assertSame(first, lanes.assign());
+    assertSame(second, lanes.assign());
+  }
+
+  @Test
+  void whatIsOfferedWhileALaneRunsWaitsAndRunsOnTheSameTurn() throws InterruptedException {
+    Recording recording = new Recording();
+    WriterLanes.Lane lane = new WriterLanes(recording, 1).assign();
+    List<String> ran = new ArrayList<>();
+    CountDownLatch inFirst = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    lane.execute(() -> {
+      ran.add("a");
+      inFirst.countDown();
+      await(release);
+    });
+    assertTrue(inFirst.await(10, TimeUnit.SECONDS));
+    lane.execute(() -> ran.add("b"));
+    lane.execute(() -> ran.add("c"));
+    release.countDown();
+    recording.awaitIdle();
+    assertEquals(List.of("a", "b", "c"), ran);
+    assertEquals(1, recording.executed.get(), "one pool task carried all three");
+  }
+
+  @Test
+  void anIdleLaneGivesItsThreadBackAndTakesOneForTheNextTask() throws InterruptedException {
+    Recording recording = new Recording();
+    WriterLanes.Lane lane = new WriterLanes(recording, 1).assign();
+    CountDownLatch ran = new CountDownLatch(2);
+    lane.execute(ran::countDown);
+    recording.awaitIdle();
+    lane.execute(ran::countDown);
+    recording.awaitIdle();
+    assertTrue(ran.await(10, TimeUnit.SECONDS));
+    assertEquals(2, recording.executed.get());
+  }
+
+  @Test
+  void aPoolThatRefusesRunsTheTaskOnTheCallersThread() {
+    WriterLanes.Lane lane = new WriterLanes(task -> {
+      throw new RejectedExecutionException("stopping");
+    }, 1).assign();
+    List<Thread> ranOn = new ArrayList<>();
+    lane.execute(() -> ranOn.add(Thread.currentThread()));
+    lane.execute(() -> ranOn.add(Thread.currentThread()));
+    assertEquals(List.of(Thread.currentThread(), Thread.currentThread()), ranOn);
+  }
+
+  @Test
+  void aTaskThatThrowsDoesNotStopTheLane() throws InterruptedException {
+    WriterLanes.Lane lane = new WriterLanes(pool, 1).assign();
+    CountDownLatch after = new CountDownLatch(1);
+    lane.execute(() -> {
+      throw new IllegalStateException("a bug in a writer");
+    });
+    lane.execute(after::countDown);
+    assertTrue(after.await(10, TimeUnit.SECONDS));
+  }
+
+  /**
+   * Many producers against one lane: every task runs exactly once, never two at a time, and
+   * each producer's tasks in the order it offered them.
+   */
+  @Test
+  void tasksFromManyThreadsRunOnceEachOneAtATimeInEachThreadsOrder() throws Exception {
+    int producers = 4;
+    int perProducer = 20_000;
+    WriterLanes.Lane lane = new WriterLanes(pool, 1).assign();
+    AtomicInteger running = new AtomicInteger();
+    AtomicInteger overlaps = new AtomicInteger();
+    int[] lastSeen = new int[producers];
+    int[] outOfOrder = new int[1];
+    CountDownLatch all = new CountDownLatch(producers * perProducer);
+    Thread[] threads = new Thread[producers];
+    for (int p = 0; p < producers; p++) {
+      int producer = p;
+      lastSeen[p] = -1;
+      threads[p] = new Thread(() -> {
+        for (int i = 0; i < perProducer; i++) {
+          int seq = i;
+          lane.execute(() -> {
+            if (running.incrementAndGet() != 1) {
+              overlaps.incrementAndGet();
+            }
+            // plain fields: the lane's hand-over between threads must make these visible
+            if (lastSeen[producer] != seq - 1) {
+              outOfOrder[0]++;
+            }
+            lastSeen[producer] = seq;
+            running.decrementAndGet();
+            all.countDown();
+          });
+        }
+      });
+      threads[p].start();
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    assertTrue(all.await(30, TimeUnit.SECONDS), "every task ran");
+    assertEquals(0, overlaps.get(), "two tasks ran at once");
+    assertEquals(0, outOfOrder[0], "a producer's tasks ran out of order");
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      latch.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** A pool that counts its tasks and tells when the last one has returned. */
+  private final class Recording implements Executor {
+    final AtomicInteger executed = new AtomicInteger();
+    final AtomicInteger active = new AtomicInteger();
+
+    @Override
+    public void execute(Runnable task) {
+      executed.incrementAndGet();
+      active.incrementAndGet();
+      pool.execute(() -> {
+        try {
+          task.run();
+        } finally {
+          active.decrementAndGet();
+        }
+      });
+    }
+
+    void awaitIdle() throws InterruptedException {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (active.get() > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(1);
+      }
+      assertEquals(0, active.get(), "the lane still holds a pool thread");
+    }
+  }
+}
