@@ -1,6 +1,7 @@
 package io.realtime.adapter.jetty;
 
 import io.realtime.adapter.web.FrameSink;
+import io.realtime.adapter.web.WriterLane;
 import io.realtime.port.out.EncodedFrame;
 import java.nio.ByteBuffer;
 import org.eclipse.jetty.websocket.api.Callback;
@@ -12,7 +13,7 @@ import org.eclipse.jetty.websocket.core.OpCode;
 
 /**
  * {@link FrameSink} over a Jetty session: the queue's writer runs on the socket's
- * {@linkplain WriterLanes writer lane}, where a send is written at once and completes inline,
+ * {@linkplain WriterLane writer lane}, where a send is written at once and completes inline,
  * or later on Jetty's threads when the socket is full. Thread-safe (Jetty sessions accept
  * sends from any thread); never blocks.
  *
@@ -22,12 +23,12 @@ import org.eclipse.jetty.websocket.core.OpCode;
 final class JettyFrameSink implements FrameSink {
   private final Session session;
   private final CoreSession core;
-  private final WriterLanes.Lane lane;
+  private final WriterLane lane;
   private SendCallback adaptedFor;
   private org.eclipse.jetty.util.Callback adapted;
   private org.eclipse.jetty.util.Callback abortOnFailure;
 
-  JettyFrameSink(Session session, WriterLanes.Lane lane) {
+  JettyFrameSink(Session session, WriterLane lane) {
     this.session = session;
     this.lane = lane;
     this.core = session instanceof WebSocketSession s ? s.getCoreSession() : null;

@@ -9,12 +9,15 @@ import io.realtime.adapter.web.RealtimeServer;
 import io.realtime.adapter.web.ServerLifecycle;
 import io.realtime.adapter.web.ServerThreads;
 import io.realtime.adapter.web.WebAdapter;
+import io.realtime.adapter.web.WriterLane;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -52,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * safety net behind the web adapter's {@code OutboundQueue}.
  *
  * <p>Threading: lifecycle methods are for one thread; upgrades and requests run on Jetty's
- * pool, sized by {@link ServerThreads}, and so do the sockets' {@link WriterLanes}, one per I/O
+ * pool, sized by {@link ServerThreads}, and so do the sockets' {@link WriterLane}s, one per I/O
  * thread. No Jetty type appears in this class's public API.
  */
 public final class JettyRealtimeServer implements RealtimeServer {
@@ -71,7 +74,8 @@ public final class JettyRealtimeServer implements RealtimeServer {
   private final ServerConnector connector;
   private final GracefulHandler graceful;
   private final ServerLifecycle lifecycle;
-  private final WriterLanes lanes;
+  private final WriterLane[] lanes = new WriterLane[ServerThreads.IO];
+  private final AtomicInteger nextLane = new AtomicInteger();
 
   public JettyRealtimeServer(WebAdapter web) {
     this.web = Objects.requireNonNull(web, "web");
@@ -81,7 +85,7 @@ public final class JettyRealtimeServer implements RealtimeServer {
     QueuedThreadPool threads = new QueuedThreadPool(ServerThreads.IO + ServerThreads.HANDLERS, 8);
     threads.setName("realtime-jetty");
     server = new Server(threads);
-    lanes = new WriterLanes(threads, ServerThreads.IO);
+    Arrays.setAll(lanes, i -> new WriterLane(threads));
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false); // no product banner in every answer
     // topics may hold '/': /api/v1/presence/chat%2Froom must reach the routes, which decode the
@@ -160,7 +164,7 @@ public final class JettyRealtimeServer implements RealtimeServer {
         if (!accept.subprotocol().isEmpty()) {
           response.setAcceptedSubProtocol(accept.subprotocol());
         }
-        return new JettyWebSocketEndpoint(web, accept, lanes.assign());
+        return new JettyWebSocketEndpoint(web, accept, nextLane());
       }
       JettyExchange.write(response, ((HandshakeDecision.Refuse) decision).toResponse(), callback);
       return null;
@@ -173,6 +177,11 @@ public final class JettyRealtimeServer implements RealtimeServer {
           "the server failed on this request"), callback);
       return null;
     }
+  }
+
+  /** The writer lane of a new socket: taken in turn, so that sockets spread evenly. */
+  private WriterLane nextLane() {
+    return lanes[Math.floorMod(nextLane.getAndIncrement(), lanes.length)];
   }
 
   /** Stops taking HTTP requests and waits for those in flight; false if some were still running. */

@@ -3,6 +3,7 @@ package io.realtime.adapter.jetty;
 import io.realtime.adapter.web.HandshakeDecision;
 import io.realtime.adapter.web.WebAdapter;
 import io.realtime.adapter.web.WebSocketBridge;
+import io.realtime.adapter.web.WriterLane;
 import java.nio.ByteBuffer;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
@@ -23,12 +24,12 @@ public final class JettyWebSocketEndpoint implements Session.Listener.AutoDemand
 
   private final WebAdapter web;
   private final HandshakeDecision.Accept accepted;
-  private final WriterLanes.Lane lane;
+  private final WriterLane lane;
   private volatile WebSocketBridge bridge;
   private volatile boolean closedEarly;
 
   JettyWebSocketEndpoint(WebAdapter web, HandshakeDecision.Accept accepted,
-      WriterLanes.Lane lane) {
+      WriterLane lane) {
     this.web = web;
     this.accepted = accepted;
     this.lane = lane;

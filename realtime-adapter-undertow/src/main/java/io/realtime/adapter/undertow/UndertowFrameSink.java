@@ -1,6 +1,7 @@
 package io.realtime.adapter.undertow;
 
 import io.realtime.adapter.web.FrameSink;
+import io.realtime.adapter.web.WriterLane;
 import io.realtime.port.out.EncodedFrame;
 import io.undertow.util.WorkerUtils;
 import io.undertow.websockets.core.WebSocketCallback;
@@ -8,19 +9,17 @@ import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.core.WebSockets;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.IoUtils;
 import org.xnio.XnioExecutor;
-import org.xnio.XnioIoThread;
 
 /**
  * {@link FrameSink} over an Undertow WebSocket channel: the queue's writer runs on the
- * channel's I/O thread, where a send is written at once and completes inline, or later on the
- * same thread when the socket is full. Thread-safe (Undertow queues frames from any thread in
+ * channel's I/O thread (through that thread's {@link WriterLane}), where a send is written at
+ * once and completes inline, or later on the same thread when the socket is full. Thread-safe (Undertow queues frames from any thread in
  * the order they are sent); never blocks.
  *
  * <p>Why the I/O thread: a send from any other thread makes Undertow queue a flush task on it
@@ -61,6 +60,7 @@ final class UndertowFrameSink implements FrameSink {
   };
 
   private final WebSocketChannel channel;
+  private final WriterLane lane;
   private final long writeTimeoutMillis;
   private final long closeTimeoutMillis;
   private final AtomicBoolean closing = new AtomicBoolean();
@@ -68,23 +68,22 @@ final class UndertowFrameSink implements FrameSink {
   private SendCallback adaptedFor;
   private WebSocketCallback<Void> adapted;
 
-  UndertowFrameSink(WebSocketChannel channel, Duration writeTimeout, Duration closeTimeout) {
+  /** @param lane the writer lane of the channel's I/O thread */
+  UndertowFrameSink(WebSocketChannel channel, WriterLane lane, Duration writeTimeout,
+      Duration closeTimeout) {
     this.channel = channel;
+    this.lane = lane;
     this.writeTimeoutMillis = Math.max(1, writeTimeout.toMillis());
     this.closeTimeoutMillis = Math.max(1, closeTimeout.toMillis());
   }
 
+  /** At once on the channel's I/O thread; from any other, on that thread's lane. */
   @Override
   public void runWriter(Runnable writer) {
-    XnioIoThread io = channel.getIoThread();
-    if (Thread.currentThread() == io) {
+    if (Thread.currentThread() == channel.getIoThread()) {
       writer.run();
-      return;
-    }
-    try {
-      io.execute(writer);
-    } catch (RejectedExecutionException e) { // the I/O thread is stopping: its sends fail
-      writer.run();
+    } else {
+      lane.execute(writer);
     }
   }
 

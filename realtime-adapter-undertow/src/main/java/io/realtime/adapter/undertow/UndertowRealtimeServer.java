@@ -7,6 +7,7 @@ import io.realtime.adapter.web.RealtimeServer;
 import io.realtime.adapter.web.ServerLifecycle;
 import io.realtime.adapter.web.ServerThreads;
 import io.realtime.adapter.web.WebAdapter;
+import io.realtime.adapter.web.WriterLane;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
@@ -24,11 +25,14 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.IoUtils;
 import org.xnio.Options;
+import org.xnio.XnioIoThread;
 
 /**
  * The realtime node on Undertow 2.3 (core API, no servlets): {@code /ws} upgrades decided by
@@ -78,6 +82,8 @@ public final class UndertowRealtimeServer implements RealtimeServer {
   private final Undertow undertow;
   private final UndertowWebSocketEndpoint.Limits limits;
   private final ServerLifecycle lifecycle;
+  /** One writer lane per I/O thread, made when its first socket opens. */
+  private final Map<XnioIoThread, WriterLane> lanes = new ConcurrentHashMap<>();
   private volatile int port = -1;
 
   public UndertowRealtimeServer(WebAdapter web) {
@@ -203,7 +209,8 @@ public final class UndertowRealtimeServer implements RealtimeServer {
       return;
     }
     release(upgrade.exchange());
-    new UndertowWebSocketEndpoint(web, upgrade.accept(), channel, limits).open();
+    WriterLane lane = lanes.computeIfAbsent(channel.getIoThread(), WriterLane::new);
+    new UndertowWebSocketEndpoint(web, upgrade.accept(), channel, lane, limits).open();
   }
 
   /**

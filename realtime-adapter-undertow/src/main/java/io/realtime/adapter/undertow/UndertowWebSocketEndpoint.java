@@ -3,6 +3,7 @@ package io.realtime.adapter.undertow;
 import io.realtime.adapter.web.HandshakeDecision;
 import io.realtime.adapter.web.WebAdapter;
 import io.realtime.adapter.web.WebSocketBridge;
+import io.realtime.adapter.web.WriterLane;
 import io.undertow.websockets.core.AbstractReceiveListener;
 import io.undertow.websockets.core.BufferedBinaryMessage;
 import io.undertow.websockets.core.BufferedTextMessage;
@@ -55,13 +56,14 @@ final class UndertowWebSocketEndpoint extends AbstractReceiveListener {
       Duration closeTimeout) {}
 
   UndertowWebSocketEndpoint(WebAdapter web, HandshakeDecision.Accept accepted,
-      WebSocketChannel channel, Limits limits) {
+      WebSocketChannel channel, WriterLane lane, Limits limits) {
     this.web = web;
     this.accepted = accepted;
     this.channel = channel;
     this.worker = channel.getWorker();
     this.limits = limits;
-    this.sink = new UndertowFrameSink(channel, limits.writeTimeout(), limits.closeTimeout());
+    this.sink = new UndertowFrameSink(channel, lane, limits.writeTimeout(),
+        limits.closeTimeout());
   }
 
   /**

@@ -1,8 +1,6 @@
-package io.realtime.adapter.jetty;
+package io.realtime.adapter.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotSame;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -17,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class WriterLanesTest {
+class WriterLaneTest {
   private final ExecutorService pool = Executors.newFixedThreadPool(4);
 
   @AfterEach
@@ -27,19 +25,9 @@ class WriterLanesTest {
   }
 
   @Test
-  void socketsAreSpreadOverTheLanesInTurn() {
-    WriterLanes lanes = new WriterLanes(pool, 2);
-    WriterLanes.Lane first = lanes.assign();
-    WriterLanes.Lane second = lanes.assign();
-    assertNotSame(first, second);
-    assertSame(first, lanes.assign());
-    assertSame(second, lanes.assign());
-  }
-
-  @Test
   void whatIsOfferedWhileALaneRunsWaitsAndRunsOnTheSameTurn() throws InterruptedException {
     Recording recording = new Recording();
-    WriterLanes.Lane lane = new WriterLanes(recording, 1).assign();
+    WriterLane lane = new WriterLane(recording);
     List<String> ran = new ArrayList<>();
     CountDownLatch inFirst = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
@@ -60,7 +48,7 @@ class WriterLanesTest {
   @Test
   void anIdleLaneGivesItsThreadBackAndTakesOneForTheNextTask() throws InterruptedException {
     Recording recording = new Recording();
-    WriterLanes.Lane lane = new WriterLanes(recording, 1).assign();
+    WriterLane lane = new WriterLane(recording);
     CountDownLatch ran = new CountDownLatch(2);
     lane.execute(ran::countDown);
     recording.awaitIdle();
@@ -71,10 +59,31 @@ class WriterLanesTest {
   }
 
   @Test
+  void aLaneYieldsItsThreadAfterATurnAndGoesOnWhereItStopped() {
+    List<Runnable> submitted = new ArrayList<>();
+    WriterLane lane = new WriterLane(submitted::add); // turns run when the test says
+    int[] ran = new int[1];
+    int tasks = 2 * WriterLane.TASKS_PER_TURN + 10;
+    for (int i = 0; i < tasks; i++) {
+      lane.execute(() -> ran[0]++);
+    }
+    assertEquals(1, submitted.size(), "one turn asked for, however many tasks wait");
+    submitted.remove(0).run();
+    assertEquals(WriterLane.TASKS_PER_TURN, ran[0]);
+    assertEquals(1, submitted.size(), "the lane queued itself again");
+    submitted.remove(0).run();
+    submitted.remove(0).run();
+    assertEquals(tasks, ran[0]);
+    assertEquals(0, submitted.size(), "nothing left: the lane gave its thread back");
+    lane.execute(() -> ran[0]++);
+    assertEquals(1, submitted.size(), "an idle lane asks for a turn again");
+  }
+
+  @Test
   void aPoolThatRefusesRunsTheTaskOnTheCallersThread() {
-    WriterLanes.Lane lane = new WriterLanes(task -> {
+    WriterLane lane = new WriterLane(task -> {
       throw new RejectedExecutionException("stopping");
-    }, 1).assign();
+    });
     List<Thread> ranOn = new ArrayList<>();
     lane.execute(() -> ranOn.add(Thread.currentThread()));
     lane.execute(() -> ranOn.add(Thread.currentThread()));
@@ -83,7 +92,7 @@ class WriterLanesTest {
 
   @Test
   void aTaskThatThrowsDoesNotStopTheLane() throws InterruptedException {
-    WriterLanes.Lane lane = new WriterLanes(pool, 1).assign();
+    WriterLane lane = new WriterLane(pool);
     CountDownLatch after = new CountDownLatch(1);
     lane.execute(() -> {
       throw new IllegalStateException("a bug in a writer");
@@ -100,7 +109,7 @@ class WriterLanesTest {
   void tasksFromManyThreadsRunOnceEachOneAtATimeInEachThreadsOrder() throws Exception {
     int producers = 4;
     int perProducer = 20_000;
-    WriterLanes.Lane lane = new WriterLanes(pool, 1).assign();
+    WriterLane lane = new WriterLane(pool);
     AtomicInteger running = new AtomicInteger();
     AtomicInteger overlaps = new AtomicInteger();
     int[] lastSeen = new int[producers];
