@@ -19,8 +19,8 @@ import org.xnio.XnioExecutor;
 /**
  * {@link FrameSink} over an Undertow WebSocket channel: the queue's writer runs on the
  * channel's I/O thread (through that thread's {@link WriterLane}), where a send is written at
- * once and completes inline, or later on the same thread when the socket is full. Thread-safe (Undertow queues frames from any thread in
- * the order they are sent); never blocks.
+ * once and completes inline, or later on the same thread when the socket is full. Thread-safe
+ * (Undertow queues frames from any thread in the order they are sent); never blocks.
  *
  * <p>Why the I/O thread: a send from any other thread makes Undertow queue a flush task on it
  * and, as the write is then still pending, a write listener and a timeout task per frame. A

@@ -28,6 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.IoUtils;
@@ -82,7 +84,7 @@ public final class UndertowRealtimeServer implements RealtimeServer {
   private final Undertow undertow;
   private final UndertowWebSocketEndpoint.Limits limits;
   private final ServerLifecycle lifecycle;
-  /** One writer lane per I/O thread, made when its first socket opens. */
+  /** One writer lane per I/O thread. */
   private final Map<XnioIoThread, WriterLane> lanes = new ConcurrentHashMap<>();
   private volatile int port = -1;
 
@@ -209,8 +211,30 @@ public final class UndertowRealtimeServer implements RealtimeServer {
       return;
     }
     release(upgrade.exchange());
-    WriterLane lane = lanes.computeIfAbsent(channel.getIoThread(), WriterLane::new);
-    new UndertowWebSocketEndpoint(web, upgrade.accept(), channel, lane, limits).open();
+    new UndertowWebSocketEndpoint(web, upgrade.accept(), channel, laneOf(channel), limits).open();
+  }
+
+  /** The writer lane of the channel's I/O thread, made when its first socket opens. */
+  private WriterLane laneOf(WebSocketChannel channel) {
+    return lanes.computeIfAbsent(channel.getIoThread(),
+        io -> new WriterLane(io, throughWorker(io, channel.getWorker())));
+  }
+
+  /**
+   * Where a lane on {@code io} queues its next turn after one used its share. XNIO runs every
+   * task its I/O thread was given before it selects again, so a turn queued straight back
+   * would keep the selector (the sockets' reads, the API's requests) waiting until the lane
+   * is empty; handed to a worker first, it comes back once the I/O thread has selected
+   * (half the CPU per delivered frame under a saturating broadcast: docs/BENCHMARKS.md).
+   */
+  private static Executor throughWorker(XnioIoThread io, Executor worker) {
+    return turn -> worker.execute(() -> {
+      try {
+        io.execute(turn);
+      } catch (RejectedExecutionException e) { // the I/O thread is stopping: its sends fail
+        turn.run();
+      }
+    });
   }
 
   /**

@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: {@link #execute} from any thread, never blocking. Tasks run one at a time, in
  * the order they were given, on the executor's thread, which the lane holds only while it has
- * work and gives back after {@link #TASKS_PER_TURN} tasks (an I/O thread must get to its
- * selector between them). Tasks must not block.
+ * work; after {@link #TASKS_PER_TURN} tasks it queues itself again, behind what else that thread
+ * has to do. Tasks must not block.
  */
 public final class WriterLane {
   /** Tasks run before the lane yields its thread and queues itself again. */
@@ -32,25 +32,37 @@ public final class WriterLane {
   private static final Logger log = LoggerFactory.getLogger(WriterLane.class);
 
   private final Executor executor;
+  private final Executor yieldTo;
   private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private final Runnable turn = this::turn;
 
+  /** A lane whose turns all run on {@code executor} (a pool: a turn given back waits its turn). */
   public WriterLane(Executor executor) {
+    this(executor, executor);
+  }
+
+  /**
+   * @param executor where an idle lane that is given a task starts its turn
+   * @param yieldTo where the next turn is queued after a turn used its share: another path back
+   *     to the same thread when {@code executor} would run it before the thread's other work
+   */
+  public WriterLane(Executor executor, Executor yieldTo) {
     this.executor = Objects.requireNonNull(executor, "executor");
+    this.yieldTo = Objects.requireNonNull(yieldTo, "yieldTo");
   }
 
   /** Runs {@code task} after the tasks given before it, on the executor's thread. */
   public void execute(Runnable task) {
     tasks.offer(task);
     if (scheduled.compareAndSet(false, true)) {
-      schedule();
+      schedule(executor);
     }
   }
 
-  private void schedule() {
+  private void schedule(Executor on) {
     try {
-      executor.execute(turn);
+      on.execute(turn);
     } catch (RejectedExecutionException e) { // the transport is stopping: its sends fail
       turn();
     }
@@ -67,7 +79,7 @@ public final class WriterLane {
           log.error("ws.writer_failed error={}", e.toString(), e);
         }
         if (++ran >= TASKS_PER_TURN && !tasks.isEmpty()) {
-          schedule(); // still scheduled: the next turn goes on where this one stopped
+          schedule(yieldTo); // still scheduled: the next turn goes on where this one stopped
           return;
         }
       }

@@ -60,23 +60,24 @@ class WriterLaneTest {
 
   @Test
   void aLaneYieldsItsThreadAfterATurnAndGoesOnWhereItStopped() {
+    List<Runnable> started = new ArrayList<>();
     List<Runnable> submitted = new ArrayList<>();
-    WriterLane lane = new WriterLane(submitted::add); // turns run when the test says
+    WriterLane lane = new WriterLane(started::add, submitted::add); // turns run when told
     int[] ran = new int[1];
     int tasks = 2 * WriterLane.TASKS_PER_TURN + 10;
     for (int i = 0; i < tasks; i++) {
       lane.execute(() -> ran[0]++);
     }
-    assertEquals(1, submitted.size(), "one turn asked for, however many tasks wait");
-    submitted.remove(0).run();
+    assertEquals(1, started.size(), "one turn asked for, however many tasks wait");
+    started.remove(0).run();
     assertEquals(WriterLane.TASKS_PER_TURN, ran[0]);
-    assertEquals(1, submitted.size(), "the lane queued itself again");
+    assertEquals(1, submitted.size(), "the lane queued itself again, by the yielding path");
     submitted.remove(0).run();
     submitted.remove(0).run();
     assertEquals(tasks, ran[0]);
-    assertEquals(0, submitted.size(), "nothing left: the lane gave its thread back");
+    assertEquals(0, submitted.size() + started.size(), "nothing left: the lane let go");
     lane.execute(() -> ran[0]++);
-    assertEquals(1, submitted.size(), "an idle lane asks for a turn again");
+    assertEquals(1, started.size(), "an idle lane asks for a turn again");
   }
 
   @Test
