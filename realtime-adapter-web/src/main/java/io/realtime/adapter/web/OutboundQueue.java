@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * FrameSink#sendTextBatched}, then one {@link FrameSink#sendText}) so that the transport can
  * gather them into one write. Its completion starts the next, looping (not recursing) when a
  * send completes on the calling thread. The writing starts where the sink {@linkplain
- * FrameSink#runWriter chooses}: inline, or on the socket's I/O thread. No method blocks, takes
- * a lock, or throws on the transport's account.
+ * FrameSink#runWriter chooses}: inline, or on the socket's {@link WriterLane}. No method
+ * blocks, takes a lock, or throws on the transport's account.
  *
  * <p>Capacity counts frames waiting behind the batch in flight (so the transport holds at most
  * {@link #MAX_BATCH} more). {@link #offer} refuses when the
