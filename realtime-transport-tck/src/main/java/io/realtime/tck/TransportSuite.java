@@ -146,8 +146,13 @@ public abstract class TransportSuite {
    * client saw), then checks them, the users, and that no topic is left.
    */
   protected static void assertStats(ApiClient api, int connections, int users) {
-    await(() -> api.call("GET", "/api/v1/stats", "").json().path("connections").asInt()
-        == connections, "stats settle to " + connections + " connections");
+    // the counts are read one after the other, not as one snapshot: a closing connection
+    // leaves the connection count before its user's index entry goes, so wait for all three
+    await(() -> {
+      JsonNode now = api.call("GET", "/api/v1/stats", "").json();
+      return now.path("connections").asInt() == connections
+          && now.path("users").asInt() == users && now.path("topics").asInt() == 0;
+    }, "stats settle to " + connections + " connections of " + users + " users");
     JsonNode stats = api.call("GET", "/api/v1/stats", "").json();
     assertEquals(connections, stats.path("connections").asInt(), stats.toString());
     assertEquals(users, stats.path("users").asInt(), stats.toString());

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +27,7 @@ class WriterLaneTest {
   }
 
   @Test
-  void whatIsOfferedWhileALaneRunsWaitsAndRunsOnTheSameTurn() throws InterruptedException {
+  void whatIsOfferedWhileALaneRunsWaitsAndRunsOnTheSameTurn() throws Exception {
     Recording recording = new Recording();
     WriterLane lane = new WriterLane(recording);
     List<String> ran = new ArrayList<>();
@@ -46,7 +48,7 @@ class WriterLaneTest {
   }
 
   @Test
-  void anIdleLaneGivesItsThreadBackAndTakesOneForTheNextTask() throws InterruptedException {
+  void anIdleLaneGivesItsThreadBackAndTakesOneForTheNextTask() throws Exception {
     Recording recording = new Recording();
     WriterLane lane = new WriterLane(recording);
     CountDownLatch ran = new CountDownLatch(2);
@@ -155,30 +157,22 @@ class WriterLaneTest {
     }
   }
 
-  /** A pool that counts its tasks and tells when the last one has returned. */
+  /** A pool that counts its tasks and waits for every one of them to have returned. */
   private final class Recording implements Executor {
     final AtomicInteger executed = new AtomicInteger();
-    final AtomicInteger active = new AtomicInteger();
+    private final List<Future<?>> turns = new CopyOnWriteArrayList<>();
 
     @Override
     public void execute(Runnable task) {
       executed.incrementAndGet();
-      active.incrementAndGet();
-      pool.execute(() -> {
-        try {
-          task.run();
-        } finally {
-          active.decrementAndGet();
-        }
-      });
+      turns.add(pool.submit(task));
     }
 
-    void awaitIdle() throws InterruptedException {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (active.get() > 0 && System.nanoTime() < deadline) {
-        Thread.sleep(1);
+    /** Every turn handed to the pool has returned: the lane holds no pool thread. */
+    void awaitIdle() throws Exception {
+      for (Future<?> turn : turns) {
+        turn.get(10, TimeUnit.SECONDS);
       }
-      assertEquals(0, active.get(), "the lane still holds a pool thread");
     }
   }
 }
