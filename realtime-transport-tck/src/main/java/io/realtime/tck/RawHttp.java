@@ -227,8 +227,14 @@ public final class RawHttp {
 
   /** Writes a masked client frame (RFC 6455 5.3). */
   static void writeFrame(OutputStream out, int opcode, byte[] payload) throws IOException {
+    writeFrame(out, true, opcode, payload);
+  }
+
+  /** One masked frame; {@code fin} false for every fragment of a message but its last. */
+  static void writeFrame(OutputStream out, boolean fin, int opcode, byte[] payload)
+      throws IOException {
     ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
-    frame.write(0x80 | opcode);
+    frame.write((fin ? 0x80 : 0) | opcode);
     int n = payload.length;
     if (n < 126) {
       frame.write(0x80 | n);

@@ -34,9 +34,12 @@ public final class RawWebSocket implements AutoCloseable {
 
   /** One server frame. */
   public record Frame(int opcode, byte[] payload) {
+    public static final int CONTINUATION = 0;
     public static final int TEXT = 1;
+    public static final int BINARY = 2;
     public static final int CLOSE = 8;
     public static final int PING = 9;
+    public static final int PONG = 10;
 
     public String text() {
       return new String(payload, StandardCharsets.UTF_8);
@@ -145,6 +148,21 @@ public final class RawWebSocket implements AutoCloseable {
   public void sendFrame(int opcode, byte[] payload) {
     try {
       RawHttp.writeFrame(socket.getOutputStream(), opcode, payload);
+    } catch (IOException e) {
+      throw new AssertionError("sending failed", e);
+    }
+  }
+
+  /**
+   * Sends one message as fragments (RFC 6455 section 5.4): the first with {@code opcode}, the
+   * others as continuations, FIN on the last only, each its own write.
+   */
+  public void sendFragments(int opcode, List<byte[]> fragments) {
+    try {
+      for (int i = 0; i < fragments.size(); i++) {
+        RawHttp.writeFrame(socket.getOutputStream(), i == fragments.size() - 1,
+            i == 0 ? opcode : Frame.CONTINUATION, fragments.get(i));
+      }
     } catch (IOException e) {
       throw new AssertionError("sending failed", e);
     }

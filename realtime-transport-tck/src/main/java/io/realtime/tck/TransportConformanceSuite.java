@@ -1,5 +1,6 @@
 package io.realtime.tck;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -12,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -306,6 +308,45 @@ public abstract class TransportConformanceSuite extends TransportSuite {
     }
 
     @Test
+    void aFragmentedTextMessageIsOneMessageEvenWithACharacterSplitAcrossFragments() {
+      RunningServer s = start();
+      try (RawWebSocket c = rawClient(s, "alice")) {
+        byte[] whole = "{\"type\":\"ping\",\"ref\":\"caf\u00e9\"}".getBytes(UTF_8);
+        int split = whole.length - 3; // between the two bytes of the e-acute
+        c.sendFragments(RawWebSocket.Frame.TEXT, List.of(Arrays.copyOfRange(whole, 0, 5),
+            Arrays.copyOfRange(whole, 5, split), Arrays.copyOfRange(whole, split, whole.length)));
+        assertEquals("{\"type\":\"pong\",\"ref\":\"caf\u00e9\"}",
+            c.awaitFrame(RawWebSocket.Frame.TEXT, 5).text());
+      }
+    }
+
+    @Test
+    void aFragmentedBinaryMessageIsRefusedOnceAndTheConnectionStays() {
+      RunningServer s = start();
+      try (RawWebSocket c = rawClient(s, "alice")) {
+        c.sendFragments(RawWebSocket.Frame.BINARY,
+            List.of(new byte[] {1}, new byte[] {2, 3}, new byte[] {4}));
+        c.sendText("{\"type\":\"ping\",\"ref\":\"after\"}");
+        JsonNode error = Json.parse(c.awaitFrame(RawWebSocket.Frame.TEXT, 5).text());
+        assertEquals("unsupported_frame", error.path("code").asText());
+        assertEquals("{\"type\":\"pong\",\"ref\":\"after\"}",
+            c.awaitFrame(RawWebSocket.Frame.TEXT, 5).text());
+      }
+    }
+
+    @Test
+    void aProtocolPingIsAnsweredWithAPongCarryingItsPayload() {
+      RunningServer s = start();
+      try (RawWebSocket c = rawClient(s, "alice")) {
+        c.sendFrame(RawWebSocket.Frame.PING, "are-you-there".getBytes(UTF_8));
+        assertEquals("are-you-there", c.awaitFrame(RawWebSocket.Frame.PONG, 5).text());
+        c.sendText("{\"type\":\"ping\",\"ref\":\"still\"}");
+        assertEquals("{\"type\":\"pong\",\"ref\":\"still\"}",
+            c.awaitFrame(RawWebSocket.Frame.TEXT, 5).text());
+      }
+    }
+
+    @Test
     void topicsFollowTheTokensPatterns() {
       RunningServer s = start();
       Client c = connect(s, s.tokens().user("alice").topics("order:*", "user:{sub}").sign());
@@ -449,6 +490,21 @@ public abstract class TransportConformanceSuite extends TransportSuite {
       assertEquals(1009, text.socket().awaitClose(WAIT).code());
       binary.socket().sendBinary(new byte[2000]);
       assertEquals(1009, binary.socket().awaitClose(WAIT).code());
+      assertStats(api(s), 0, 0);
+      assertEquals(2, s.events().count("closed:message_too_big"));
+    }
+
+    @Test
+    void aMessageOverTheLimitInFragmentsUnderItIsClosedWith1009() {
+      RunningServer s = start(ServerSpec.defaults().settings(c -> c.withMaxFrameBytes(1024)));
+      byte[] part = new byte[600];
+      Arrays.fill(part, (byte) ' '); // JSON whitespace: only the size is wrong
+      for (int opcode : new int[] {RawWebSocket.Frame.TEXT, RawWebSocket.Frame.BINARY}) {
+        try (RawWebSocket c = rawClient(s, "alice")) {
+          c.sendFragments(opcode, List.of(part, part));
+          assertEquals(1009, c.awaitClose(5).closeCode(), "opcode " + opcode);
+        }
+      }
       assertStats(api(s), 0, 0);
       assertEquals(2, s.events().count("closed:message_too_big"));
     }

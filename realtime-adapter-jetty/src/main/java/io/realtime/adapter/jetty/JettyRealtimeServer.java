@@ -29,18 +29,21 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.thread.Invocable.InvocationType;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
-import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
-import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+import org.eclipse.jetty.websocket.core.Configuration;
+import org.eclipse.jetty.websocket.core.FrameHandler;
+import org.eclipse.jetty.websocket.core.server.ServerUpgradeRequest;
+import org.eclipse.jetty.websocket.core.server.ServerUpgradeResponse;
+import org.eclipse.jetty.websocket.core.server.WebSocketServerComponents;
+import org.eclipse.jetty.websocket.core.server.WebSocketUpgradeHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The realtime node on Jetty 12 (core API, no servlets): {@code /ws} upgrades decided by the
- * web adapter before they happen (refusals are plain HTTP answers with a JSON body), every
- * other path served by the web adapter's HTTP routes, all on one port.
+ * The realtime node on Jetty 12 (core API, no servlets; Jetty's WebSocket core, not its
+ * WebSocket API): {@code /ws} upgrades decided by the web adapter before they happen (refusals
+ * are plain HTTP answers with a JSON body), every other path served by the web adapter's HTTP
+ * routes, all on one port.
  *
  * <pre>{@code
  * try (RealtimeServer server = new JettyRealtimeServer(web)) {
@@ -100,15 +103,16 @@ public final class JettyRealtimeServer implements RealtimeServer {
     server.setStopTimeout(0); // drainAndStop does the waiting: idle keep-alives must not hold it
 
     ContextHandler context = new ContextHandler("/");
-    WebSocketUpgradeHandler upgrades = WebSocketUpgradeHandler.from(server, context, c -> {
-      c.setMaxTextMessageSize(settings.maxFrameBytes());
-      c.setMaxBinaryMessageSize(settings.maxFrameBytes());
-      c.setMaxFrameSize(settings.maxFrameBytes());
-      c.setIdleTimeout(settings.idleTimeout());
-      c.setMaxOutgoingFrames(MAX_OUTGOING_FRAMES);
-      c.setInvocationType(InvocationType.BLOCKING); // the handshake may wait on a key fetch
-      c.addMapping("/ws", this::upgrade);
-    });
+    WebSocketUpgradeHandler upgrades = new WebSocketUpgradeHandler(
+        WebSocketServerComponents.ensureWebSocketComponents(server, context));
+    Configuration c = upgrades.getConfiguration();
+    c.setMaxTextMessageSize(settings.maxFrameBytes());
+    c.setMaxBinaryMessageSize(settings.maxFrameBytes());
+    c.setMaxFrameSize(settings.maxFrameBytes());
+    c.setIdleTimeout(settings.idleTimeout());
+    c.setMaxOutgoingFrames(MAX_OUTGOING_FRAMES);
+    upgrades.addMapping("/ws", this::upgrade);
+    // blocking, as the routes are: the handshake may wait on a key fetch
     Handler routes = new JettyHttpHandler(web, settings.maxRequestBytes());
     upgrades.setHandler(routes);
     context.setHandler(new Handler.Wrapper(upgrades) {
@@ -150,8 +154,8 @@ public final class JettyRealtimeServer implements RealtimeServer {
     drainAndStop(settings.drainTimeout());
   }
 
-  /** Jetty's WebSocketCreator: accept with an endpoint, or write the refusal and return null. */
-  private Object upgrade(ServerUpgradeRequest request, ServerUpgradeResponse response,
+  /** Jetty's WebSocketNegotiator: accept with a frame handler, or write the refusal and return null. */
+  private FrameHandler upgrade(ServerUpgradeRequest request, ServerUpgradeResponse response,
       Callback callback) {
     HandshakeDecision decision = null;
     try {

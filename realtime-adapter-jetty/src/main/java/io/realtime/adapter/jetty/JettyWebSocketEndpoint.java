@@ -4,22 +4,33 @@ import io.realtime.adapter.web.HandshakeDecision;
 import io.realtime.adapter.web.WebAdapter;
 import io.realtime.adapter.web.WebSocketBridge;
 import io.realtime.adapter.web.WriterLane;
-import java.nio.ByteBuffer;
-import org.eclipse.jetty.websocket.api.Callback;
-import org.eclipse.jetty.websocket.api.Session;
-import org.eclipse.jetty.websocket.api.exceptions.CloseException;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.core.CloseStatus;
+import org.eclipse.jetty.websocket.core.CoreSession;
+import org.eclipse.jetty.websocket.core.Frame;
+import org.eclipse.jetty.websocket.core.FrameHandler;
+import org.eclipse.jetty.websocket.core.OpCode;
+import org.eclipse.jetty.websocket.core.exception.CloseException;
+import org.eclipse.jetty.websocket.core.exception.MessageTooLargeException;
+import org.eclipse.jetty.websocket.core.messages.StringMessageSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Jetty's listener for one accepted socket: maps each callback onto the shared
- * {@link WebSocketBridge}. Public only because Jetty reaches listener methods through method
- * handles; it is not part of this module's API (made by {@link JettyRealtimeServer}).
+ * Jetty's core frame handler for one accepted socket: maps each frame onto the shared
+ * {@link WebSocketBridge}. Jetty's WebSocket API layer is not used: it kept the upgrade request
+ * (and with it the HTTP connection and parser, ~2 KB) and bound method handles for every socket,
+ * and allocated two futures per frame read.
  *
- * <p>Threading: Jetty calls the message callbacks one at a time; close and error may come from
- * another thread, even before {@link #onWebSocketOpen} has finished. No callback throws.
+ * <p>Text messages are assembled by Jetty's {@link StringMessageSink} (fragments, the size limit
+ * with 1009, UTF-8 checked with 1007); a binary message is counted against the same limit and
+ * answered once it is complete, its bytes not kept. Pings are answered with the same payload.
+ *
+ * <p>Threading: Jetty delivers frames one at a time, each after the previous one's demand; close
+ * and error may come from another thread, even before {@link #onOpen} has finished. No method
+ * throws.
  */
-public final class JettyWebSocketEndpoint implements Session.Listener.AutoDemanding {
+final class JettyWebSocketEndpoint implements FrameHandler {
   private static final Logger log = LoggerFactory.getLogger(JettyWebSocketEndpoint.class);
 
   private final WebAdapter web;
@@ -27,87 +38,161 @@ public final class JettyWebSocketEndpoint implements Session.Listener.AutoDemand
   private final WriterLane lane;
   private volatile WebSocketBridge bridge;
   private volatile boolean closedEarly;
+  private CoreSession session;
+  private StringMessageSink text;
+  /** The data message being received: TEXT, BINARY, or -1 between messages. */
+  private byte receiving = -1;
+  private long binaryBytes;
 
-  JettyWebSocketEndpoint(WebAdapter web, HandshakeDecision.Accept accepted,
-      WriterLane lane) {
+  JettyWebSocketEndpoint(WebAdapter web, HandshakeDecision.Accept accepted, WriterLane lane) {
     this.web = web;
     this.accepted = accepted;
     this.lane = lane;
   }
 
   @Override
-  public void onWebSocketOpen(Session session) {
+  public void onOpen(CoreSession coreSession, Callback callback) {
+    session = coreSession;
     try {
-      WebSocketBridge b = web.connect(accepted, new JettyFrameSink(session, lane));
+      text = new StringMessageSink(coreSession, this::deliverText, true);
+      WebSocketBridge b = web.connect(accepted, new JettyFrameSink(coreSession, lane));
       bridge = b;
       if (closedEarly) { // the socket went away while the core was opening it
         b.onClose(1006, "closed during open");
       }
+      callback.succeeded();
+      coreSession.demand();
     } catch (RuntimeException e) {
       web.abandon(accepted);
       log.error("ws.open_failed transport=jetty error={}", e.toString(), e);
-      session.close(1011, "server error", Callback.NOOP);
+      callback.succeeded();
+      coreSession.close(CloseStatus.SERVER_ERROR, "server error", Callback.NOOP);
     }
   }
 
-  @Override
-  public void onWebSocketText(String message) {
+  /** The text sink's delivery: one whole message. */
+  private Object deliverText(Object... message) {
     WebSocketBridge b = bridge;
     if (b != null) {
-      b.onText(message);
+      b.onText((String) message[0]);
     }
+    return null;
   }
 
   @Override
-  public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
-    try {
+  public void onFrame(Frame frame, Callback callback) {
+    switch (frame.getOpCode()) {
+      case OpCode.TEXT -> {
+        receiving = OpCode.TEXT;
+        acceptText(frame, callback);
+      }
+      case OpCode.BINARY -> {
+        receiving = OpCode.BINARY;
+        binaryBytes = 0;
+        acceptBinary(frame, callback);
+      }
+      case OpCode.CONTINUATION -> {
+        if (receiving == OpCode.TEXT) {
+          acceptText(frame, callback);
+        } else {
+          acceptBinary(frame, callback); // the parser refuses a continuation with no message
+        }
+      }
+      case OpCode.PING -> pong(frame, callback);
+      case OpCode.PONG -> {
+        WebSocketBridge b = bridge;
+        if (b != null) {
+          b.onPong();
+        }
+        demandAfter(callback);
+      }
+      case OpCode.CLOSE -> {
+        closed(CloseStatus.getCloseStatus(frame));
+        callback.succeeded(); // Jetty answers the close frame and then calls onClosed
+      }
+      default -> callback.failed(new IllegalStateException("opcode " + frame.getOpCode()));
+    }
+  }
+
+  private void acceptText(Frame frame, Callback callback) {
+    if (frame.isFin()) {
+      receiving = -1;
+    }
+    text.accept(frame, callback); // demands the next frame itself
+  }
+
+  private void acceptBinary(Frame frame, Callback callback) {
+    binaryBytes += frame.getPayloadLength();
+    long max = session.getMaxBinaryMessageSize();
+    if (max > 0 && binaryBytes > max) {
+      callback.failed(new MessageTooLargeException(
+          "binary message too large: " + binaryBytes + " > " + max));
+      return;
+    }
+    if (frame.isFin()) {
+      receiving = -1;
       WebSocketBridge b = bridge;
       if (b != null) {
         b.onBinary();
       }
-    } finally {
-      callback.succeed(); // releases the buffer and, auto-demanding, asks for the next frame
     }
+    demandAfter(callback);
+  }
+
+  /** Answers a ping with its payload, which is the read buffer's until the pong is written. */
+  private void pong(Frame ping, Callback callback) {
+    Frame pong = new Frame(OpCode.PONG);
+    if (ping.hasPayload()) {
+      pong.setPayload(ping.getPayload());
+    }
+    // a failed pong means the output is closed: the close that follows says so
+    session.sendFrame(pong, Callback.from(() -> demandAfter(callback),
+        e -> demandAfter(callback)), false);
+  }
+
+  /** Releases the frame's buffer, then asks for the next frame. */
+  private void demandAfter(Callback callback) {
+    callback.succeeded();
+    session.demand();
   }
 
   @Override
-  public void onWebSocketPong(ByteBuffer payload) {
-    WebSocketBridge b = bridge;
-    if (b != null) {
-      b.onPong();
-    }
-  }
-
-  @Override
-  public void onWebSocketClose(int statusCode, String reason, Callback callback) {
+  public void onError(Throwable cause, Callback callback) {
     try {
       closedEarly = true;
       WebSocketBridge b = bridge;
-      if (b != null) {
-        b.onClose(statusCode, reason);
+      if (b == null) {
+        web.abandon(accepted);
+      } else if (cause instanceof CloseException close) {
+        // Jetty closes for a reason of its own (1009 for an oversized message, 1002 or 1007 for
+        // a broken frame) and reports it here first: count the close by its code, as Undertow
+        // does, not as a failure; the onClosed that follows then does nothing
+        b.onClose(close.getStatusCode(), String.valueOf(close.getMessage()));
       } else {
-        web.abandon(accepted); // closed before it opened: its place under the caps goes back
+        b.onError(cause);
       }
     } finally {
-      callback.succeed();
+      callback.succeeded();
     }
   }
 
   @Override
-  public void onWebSocketError(Throwable cause) {
+  public void onClosed(CloseStatus status, Callback callback) {
+    try {
+      closed(status);
+    } finally {
+      callback.succeeded();
+    }
+  }
+
+  /** Either side's close, told to the bridge (which ignores all but the first). */
+  private void closed(CloseStatus status) {
     closedEarly = true;
     WebSocketBridge b = bridge;
-    if (b == null) {
-      web.abandon(accepted);
-      return;
-    }
-    if (cause instanceof CloseException close) {
-      // Jetty closes for a reason of its own (1009 for an oversized message, 1002 or 1007 for
-      // a broken frame) and reports it here first: count the close by its code, as Undertow
-      // does, not as a failure; the onWebSocketClose that follows then does nothing
-      b.onClose(close.getStatusCode(), String.valueOf(close.getMessage()));
+    if (b != null) {
+      b.onClose(status.getCode(), status.getReason());
     } else {
-      b.onError(cause);
+      web.abandon(accepted); // closed before it opened: its place under the caps goes back
     }
   }
 }
