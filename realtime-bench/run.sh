@@ -21,6 +21,9 @@
 #   BIND_ADDRESSES [127.0.0.1-127.0.0.4]  source addresses of the load tool's sockets
 #   PRIME_SECONDS [5]         an unmeasured run of the same scenario first (1000 connections),
 #                             so JIT compilers (HotSpot and V8 alike) are warm; 0 skips it
+#   REPEAT [1]                the measured scenario this many times against the same server, one
+#                             JSON line each ("repeat":i in "bench"): a later connect storm meets
+#                             code the first one compiled (docs/BENCHMARKS.md, handshakes)
 #   MAX_RUN [240]             seconds the load tool may take in all (its --max-run); the run is killed 60 s later
 #   JFR [0]                   1: record the JVM server's measured window (jcmd JFR.start, settings=profile,
 #                             2 ms samples; the recorder itself starts with the JVM, so its start-up is not
@@ -230,9 +233,15 @@ if [[ ${JFR:-0} == 1 ]]; then
   fi
 fi
 
+repeat=${REPEAT:-1}
+status=0
 set +e
-load "$@" 2>&1 | tee "$load_log"
-status=${PIPESTATUS[0]}
+for ((i = 1; i <= repeat; i++)); do
+  [[ $i -gt 1 ]] && sleep 3 # the last run's sockets close before the next baseline
+  load "$@" 2>&1 | tee -a "$load_log"
+  run_status=${PIPESTATUS[0]}
+  [[ $run_status != 0 ]] && status=$run_status
+done
 set -e
 
 if [[ -n ${jfr_file:-} ]]; then
@@ -244,8 +253,8 @@ if [[ -n ${jfr_file:-} ]]; then
 fi
 stop_server
 
-line=$(grep '^{"tool":"realtime-load"' "$load_log" | tail -1 || true)
-if [[ -z $line ]]; then
+lines=$(grep '^{"tool":"realtime-load"' "$load_log" || true)
+if [[ -z $lines ]]; then
   echo "run.sh: the load tool printed no result (exit $status), see $load_log" >&2
   exit 1
 fi
@@ -254,8 +263,12 @@ rev=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
 # no optional locks: never in the way of someone committing meanwhile
 [[ -n $(git --no-optional-locks -C "$root" status --porcelain --untracked-files=no 2>/dev/null | head -1) ]] \
   && rev="$rev+dirty"
-bench_json=$(printf '"bench":{"server":"%s","serverJava":"%s","serverFlags":"%s","loadFlags":"%s","commit":"%s","session":"%s","log":"%s"}' \
-  "$server" "$server_java" "$server_flags" "$load_flags" "$rev" "${BENCH_SESSION:-}" "logs/$name")
-echo "${line/\{\"tool\":\"realtime-load\",/\{\"tool\":\"realtime-load\",$bench_json,}" >>"$jsonl"
+i=0
+while IFS= read -r line; do
+  i=$((i + 1))
+  bench_json=$(printf '"bench":{"server":"%s","serverJava":"%s","serverFlags":"%s","loadFlags":"%s","commit":"%s","session":"%s","log":"%s","repeat":%d}' \
+    "$server" "$server_java" "$server_flags" "$load_flags" "$rev" "${BENCH_SESSION:-}" "logs/$name" "$i")
+  echo "${line/\{\"tool\":\"realtime-load\",/\{\"tool\":\"realtime-load\",$bench_json,}" >>"$jsonl"
+done <<<"$lines"
 echo "run.sh: appended to $jsonl" >&2
 exit "$status"
