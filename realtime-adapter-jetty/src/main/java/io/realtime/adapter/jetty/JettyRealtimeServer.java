@@ -112,7 +112,7 @@ public final class JettyRealtimeServer implements RealtimeServer {
     c.setIdleTimeout(settings.idleTimeout());
     c.setMaxOutgoingFrames(MAX_OUTGOING_FRAMES);
     upgrades.addMapping("/ws", this::upgrade);
-    // blocking, as the routes are: the handshake may wait on a key fetch
+    // as blocking as the routes under it, which it takes after: a handshake may wait on a key fetch
     Handler routes = new JettyHttpHandler(web, settings.maxRequestBytes());
     upgrades.setHandler(routes);
     context.setHandler(new Handler.Wrapper(upgrades) {
@@ -154,7 +154,7 @@ public final class JettyRealtimeServer implements RealtimeServer {
     drainAndStop(settings.drainTimeout());
   }
 
-  /** Jetty's WebSocketNegotiator: accept with a frame handler, or write the refusal and return null. */
+  /** Jetty's WebSocketNegotiator: accept with a frame handler, or write the refusal; null. */
   private FrameHandler upgrade(ServerUpgradeRequest request, ServerUpgradeResponse response,
       Callback callback) {
     HandshakeDecision decision = null;
