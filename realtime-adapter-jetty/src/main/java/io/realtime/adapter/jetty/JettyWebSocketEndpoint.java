@@ -39,9 +39,9 @@ final class JettyWebSocketEndpoint implements FrameHandler {
   private volatile WebSocketBridge bridge;
   private volatile boolean closedEarly;
   private CoreSession session;
-  private StringMessageSink text;
-  /** The data message being received: TEXT, BINARY, or -1 between messages. */
-  private byte receiving = -1;
+  private StringMessageSink texts;
+  /** Whether the data message being received (its continuations) is text, not binary. */
+  private boolean text;
   private long binaryBytes;
 
   JettyWebSocketEndpoint(WebAdapter web, HandshakeDecision.Accept accepted, WriterLane lane) {
@@ -54,7 +54,7 @@ final class JettyWebSocketEndpoint implements FrameHandler {
   public void onOpen(CoreSession coreSession, Callback callback) {
     session = coreSession;
     try {
-      text = new StringMessageSink(coreSession, this::deliverText, true);
+      texts = new StringMessageSink(coreSession, this::deliverText, true);
       WebSocketBridge b = web.connect(accepted, new JettyFrameSink(coreSession, lane));
       bridge = b;
       if (closedEarly) { // the socket went away while the core was opening it
@@ -83,19 +83,19 @@ final class JettyWebSocketEndpoint implements FrameHandler {
   public void onFrame(Frame frame, Callback callback) {
     switch (frame.getOpCode()) {
       case OpCode.TEXT -> {
-        receiving = OpCode.TEXT;
-        acceptText(frame, callback);
+        text = true;
+        texts.accept(frame, callback); // demands the next frame itself
       }
       case OpCode.BINARY -> {
-        receiving = OpCode.BINARY;
+        text = false;
         binaryBytes = 0;
         acceptBinary(frame, callback);
       }
-      case OpCode.CONTINUATION -> {
-        if (receiving == OpCode.TEXT) {
-          acceptText(frame, callback);
+      case OpCode.CONTINUATION -> { // the parser refuses one with no message before it
+        if (text) {
+          texts.accept(frame, callback);
         } else {
-          acceptBinary(frame, callback); // the parser refuses a continuation with no message
+          acceptBinary(frame, callback);
         }
       }
       case OpCode.PING -> pong(frame, callback);
@@ -114,13 +114,6 @@ final class JettyWebSocketEndpoint implements FrameHandler {
     }
   }
 
-  private void acceptText(Frame frame, Callback callback) {
-    if (frame.isFin()) {
-      receiving = -1;
-    }
-    text.accept(frame, callback); // demands the next frame itself
-  }
-
   private void acceptBinary(Frame frame, Callback callback) {
     binaryBytes += frame.getPayloadLength();
     long max = session.getMaxBinaryMessageSize();
@@ -130,7 +123,6 @@ final class JettyWebSocketEndpoint implements FrameHandler {
       return;
     }
     if (frame.isFin()) {
-      receiving = -1;
       WebSocketBridge b = bridge;
       if (b != null) {
         b.onBinary();
