@@ -4,6 +4,7 @@ import io.realtime.port.in.RealtimeSettings;
 import io.realtime.adapter.web.HandshakeDecision;
 import io.realtime.adapter.web.HandshakeRequest;
 import io.realtime.adapter.web.HttpResponse;
+import io.realtime.adapter.web.Listener;
 import io.realtime.adapter.web.OutboundQueue;
 import io.realtime.adapter.web.RealtimeServer;
 import io.realtime.adapter.web.ServerLifecycle;
@@ -98,6 +99,7 @@ public final class JettyRealtimeServer implements RealtimeServer {
     connector = new ServerConnector(server, new HttpConnectionFactory(http));
     connector.setHost(settings.host());
     connector.setPort(settings.port());
+    connector.setAcceptQueueSize(Listener.BACKLOG);
     connector.setIdleTimeout(settings.idleTimeout().toMillis());
     server.addConnector(connector);
     server.setStopTimeout(0); // drainAndStop does the waiting: idle keep-alives must not hold it

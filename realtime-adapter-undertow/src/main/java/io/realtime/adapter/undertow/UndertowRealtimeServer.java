@@ -3,6 +3,7 @@ package io.realtime.adapter.undertow;
 import io.realtime.port.in.RealtimeSettings;
 import io.realtime.adapter.web.HandshakeDecision;
 import io.realtime.adapter.web.HandshakeRequest;
+import io.realtime.adapter.web.Listener;
 import io.realtime.adapter.web.RealtimeServer;
 import io.realtime.adapter.web.ServerLifecycle;
 import io.realtime.adapter.web.ServerThreads;
@@ -101,6 +102,7 @@ public final class UndertowRealtimeServer implements RealtimeServer {
         .addHttpListener(settings.port(), settings.host())
         .setIoThreads(ServerThreads.IO)
         .setWorkerThreads(ServerThreads.HANDLERS)
+        .setSocketOption(Options.BACKLOG, Listener.BACKLOG)
         .setWorkerOption(Options.WORKER_NAME, "realtime-undertow")
         .setServerOption(UndertowOptions.IDLE_TIMEOUT, idleMillis)
         .setServerOption(UndertowOptions.MAX_HEADER_SIZE, MAX_HEADER_BYTES)
