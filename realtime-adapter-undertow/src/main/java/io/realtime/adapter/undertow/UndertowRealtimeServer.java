@@ -14,26 +14,25 @@ import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.GracefulShutdownHandler;
-import io.undertow.util.AttachmentKey;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
-import io.undertow.websockets.WebSocketProtocolHandshakeHandler;
 import io.undertow.websockets.core.WebSocketChannel;
+import io.undertow.websockets.core.WebSocketHandshakeException;
 import io.undertow.websockets.core.protocol.Handshake;
 import io.undertow.websockets.core.protocol.version13.Hybi13Handshake;
-import io.undertow.websockets.spi.WebSocketHttpExchange;
+import io.undertow.websockets.spi.AsyncWebSocketHttpServerExchange;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
-import java.util.List;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.xnio.IoUtils;
 import org.xnio.Options;
 import org.xnio.XnioIoThread;
 
@@ -74,13 +73,13 @@ public final class UndertowRealtimeServer implements RealtimeServer {
 
   private static final Logger log = LoggerFactory.getLogger(UndertowRealtimeServer.class);
   private static final String WS_PATH = "/ws";
-  private static final AttachmentKey<Upgrade> UPGRADE = AttachmentKey.create(Upgrade.class);
+  /** The peers a channel removes itself from when it closes: none, nothing lists them. */
+  private static final Set<WebSocketChannel> NO_PEERS = Collections.emptySet();
 
   private final WebAdapter web;
   private final RealtimeSettings settings;
   private final Handshake handshake = new Hybi13Handshake(); // RFC 6455 only, as Jetty
   private final HttpHandler http;
-  private final HttpHandler upgrades;
   private final GracefulShutdownHandler graceful;
   private final Undertow undertow;
   private final UndertowWebSocketEndpoint.Limits limits;
@@ -95,7 +94,6 @@ public final class UndertowRealtimeServer implements RealtimeServer {
     this.limits = new UndertowWebSocketEndpoint.Limits(settings.maxFrameBytes(),
         settings.idleTimeout(), settings.idleTimeout(), CLOSE_TIMEOUT);
     http = new UndertowHttpHandler(web, settings.maxRequestBytes());
-    upgrades = new WebSocketProtocolHandshakeHandler(List.of(handshake), this::connected, http);
     graceful = new GracefulShutdownHandler(this::route); // counts requests, for the drain
     int idleMillis = (int) Math.min(Integer.MAX_VALUE, settings.idleTimeout().toMillis());
     undertow = Undertow.builder()
@@ -170,13 +168,12 @@ public final class UndertowRealtimeServer implements RealtimeServer {
           UndertowExchange.rawPath(exchange), UndertowExchange.query(exchange),
           UndertowExchange.headers(exchange), UndertowExchange.remoteAddress(exchange)));
       if (decision instanceof HandshakeDecision.Accept accept) {
-        exchange.putAttachment(UPGRADE, new Upgrade(accept, exchange));
         exchange.addResponseCommitListener(UndertowRealtimeServer::rfc6455Head);
         if (!accept.subprotocol().isEmpty()) {
           // Undertow's handshake keeps a protocol already set when it selects none itself
           exchange.getResponseHeaders().put(Headers.SEC_WEB_SOCKET_PROTOCOL, accept.subprotocol());
         }
-        upgrades.handleRequest(exchange);
+        upgrade(exchange, accept);
         return;
       }
       UndertowExchange.write(exchange, ((HandshakeDecision.Refuse) decision).toResponse());
@@ -204,16 +201,23 @@ public final class UndertowRealtimeServer implements RealtimeServer {
     }
   }
 
-  /** Undertow's connection callback: the handshake is done and the channel open. */
-  private void connected(WebSocketHttpExchange exchange, WebSocketChannel channel) {
-    Upgrade upgrade = exchange.getAttachment(UPGRADE);
-    if (upgrade == null) { // cannot happen: only the gate hands requests to the handshake
-      log.error("ws.upgrade_failed transport=undertow error=\"no handshake decision\"");
-      IoUtils.safeClose(channel);
-      return;
-    }
-    release(upgrade.exchange());
-    new UndertowWebSocketEndpoint(web, upgrade.accept(), channel, laneOf(channel), limits).open();
+  /**
+   * Undertow's RFC 6455 handshake, done as its {@code WebSocketProtocolHandshakeHandler} does
+   * it, less what that handler keeps per socket: an entry in its set of every open channel
+   * (nothing here lists them) and an attachment map on the exchange to carry the decision to
+   * its connection callback. The channel is made once the 101 is written.
+   */
+  private void upgrade(HttpServerExchange exchange, HandshakeDecision.Accept accept)
+      throws WebSocketHandshakeException {
+    AsyncWebSocketHttpServerExchange facade = new AsyncWebSocketHttpServerExchange(exchange,
+        NO_PEERS);
+    exchange.upgradeChannel((connection, upgraded) -> {
+      WebSocketChannel channel = handshake.createChannel(facade, connection,
+          facade.getBufferPool());
+      release(upgraded);
+      new UndertowWebSocketEndpoint(web, accept, channel, laneOf(channel), limits).open();
+    });
+    handshake.handshake(facade);
   }
 
   /** The writer lane of the channel's I/O thread, made when its first socket opens. */
@@ -247,16 +251,12 @@ public final class UndertowRealtimeServer implements RealtimeServer {
    * {@code ?token=} among them. The channel is made by now and reads none of it again.
    */
   private static void release(HttpServerExchange exchange) {
-    exchange.removeAttachment(UPGRADE);
     exchange.getRequestHeaders().clear();
     exchange.getResponseHeaders().clear();
     exchange.getQueryParameters().clear();
     exchange.getPathParameters().clear();
     exchange.setQueryString("");
   }
-
-  /** The gate's decision, and the exchange it was made for, from the gate to the channel. */
-  private record Upgrade(HandshakeDecision.Accept accept, HttpServerExchange exchange) {}
 
   /** Stops taking HTTP requests and waits for those in flight; false if some were still running. */
   private boolean requestsFinished(Duration timeout) {
