@@ -203,9 +203,9 @@ public final class UndertowRealtimeServer implements RealtimeServer {
 
   /**
    * Undertow's RFC 6455 handshake, done as its {@code WebSocketProtocolHandshakeHandler} does
-   * it, less what that handler keeps per socket: an entry in its set of every open channel
-   * (nothing here lists them) and an attachment map on the exchange to carry the decision to
-   * its connection callback. The channel is made once the 101 is written.
+   * it, less what that handler needs: the set of every open channel it keeps (an entry per
+   * socket; nothing here lists them) and an attachment to carry the decision to its connection
+   * callback. The channel is made once the 101 is written.
    */
   private void upgrade(HttpServerExchange exchange, HandshakeDecision.Accept accept)
       throws WebSocketHandshakeException {
