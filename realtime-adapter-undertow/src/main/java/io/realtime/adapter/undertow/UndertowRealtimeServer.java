@@ -244,11 +244,13 @@ public final class UndertowRealtimeServer implements RealtimeServer {
   }
 
   /**
-   * Lets go of what the finished handshake request holds. Undertow keeps the upgrade's
-   * exchange reachable for the socket's whole life (the HTTP connection stays its close
-   * listener and holds the upgrade listener, which holds the exchange): its request and
-   * response headers and query were ~2 KB of every idle connection's heap, the token in
-   * {@code ?token=} among them. The channel is made by now and reads none of it again.
+   * Lets go of what the finished handshake request holds. Undertow keeps the upgrade's HTTP
+   * connection for the socket's whole life (in its listener's set of open connections, and as
+   * the socket's close listener), and with it the exchange: its request and response headers
+   * and query were ~2 KB of every idle connection's heap, the token in {@code ?token=} among
+   * them. The channel is made by now and reads none of it again. Out of reach here: the HTTP
+   * parser's buffer, which still holds the tail of the longest header value it parsed (a
+   * bearer token's signature; docs/BENCHMARKS.md, "Connect storms").
    */
   private static void release(HttpServerExchange exchange) {
     exchange.getRequestHeaders().clear();
