@@ -2,6 +2,7 @@ package io.realtime.adapter.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -147,6 +148,36 @@ class WriterLaneTest {
     assertTrue(all.await(30, TimeUnit.SECONDS), "every task ran");
     assertEquals(0, overlaps.get(), "two tasks ran at once");
     assertEquals(0, outOfOrder[0], "a producer's tasks ran out of order");
+  }
+
+  /**
+   * A task offered just as the lane finds its queue empty still runs. The producer offers its
+   * next task the moment it sees the last one counted (a spin, not a wake-up), and each task
+   * lingers a little longer than the one before after counting, so the offers sweep across the
+   * moment between the lane's last poll and its letting go. There the producer's own attempt to
+   * schedule the lane fails: the lane must look again and go on.
+   */
+  @Test
+  void aTaskOfferedAsTheLaneLetsGoStillRuns() {
+    WriterLane lane = new WriterLane(pool);
+    AtomicInteger ran = new AtomicInteger();
+    for (int i = 1; i <= 50_000; i++) {
+      long linger = (i % 64) * 8L;
+      lane.execute(() -> {
+        ran.incrementAndGet();
+        long until = System.nanoTime() + linger;
+        while (System.nanoTime() < until) {
+          Thread.onSpinWait();
+        }
+      });
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (ran.get() < i) {
+        if (System.nanoTime() > deadline) {
+          fail("task " + i + " never ran: the lane let go of it");
+        }
+        Thread.onSpinWait();
+      }
+    }
   }
 
   private static void await(CountDownLatch latch) {
