@@ -152,8 +152,8 @@ class WriterLaneTest {
 
   /**
    * A task offered just as the lane finds its queue empty still runs. The producer offers its
-   * next task the moment it sees the last one counted (a spin, not a wake-up), and each task
-   * lingers a little longer than the one before after counting, so the offers sweep across the
+   * next task the moment it sees the last one counted (a spin, not a wake-up), and after
+   * counting each task lingers 0 to 504 ns, in steps of 8, so the offers sweep across the
    * moment between the lane's last poll and its letting go. There the producer's own attempt to
    * schedule the lane fails: the lane must look again and go on.
    */
