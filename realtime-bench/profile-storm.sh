@@ -31,7 +31,9 @@ fi
 mkdir -p "$results/profiles" "$results/logs"
 out=$results/profiles/$(date -u +%Y%m%dT%H%M%SZ)-storm$storm-$server.collapsed
 marker=$(mktemp)
-trap 'rm -f "$marker"' EXIT
+watcher=
+# a run that fails leaves its watcher waiting for a storm: stop it with the script
+trap '[[ -n $watcher ]] && kill "$watcher" 2>/dev/null; rm -f "$marker"' EXIT
 agent() { jcmd "$1" JVMTI.agent_load "$lib" "\"$2\"" >/dev/null; }
 (
   # the load log of this run appears when its first measured storm starts
@@ -50,7 +52,8 @@ watcher=$!
 REALTIME_UPGRADE_RATE=1000000 REALTIME_UPGRADE_BURST=1000000 REPEAT=$storm \
   "$bench/run.sh" idle "$server" --connections="$connections" 2>&1 | grep -E '^(connections|handshake)'
 for _ in $(seq 1 50); do kill -0 "$watcher" 2>/dev/null || break; sleep 0.1; done
-kill "$watcher" 2>/dev/null && { echo "profile-storm.sh: storm $storm never ran" >&2; exit 1; }
+kill -0 "$watcher" 2>/dev/null && { echo "profile-storm.sh: storm $storm never ran" >&2; exit 1; }
+watcher=
 [[ -s $out ]] || { echo "profile-storm.sh: no samples in $out" >&2; exit 1; }
 
 # the first frame of each stack is its thread; numbers in thread names are folded together
