@@ -33,6 +33,8 @@ final class ServerProbe {
   record Sample(long nanos, long cpuNanos, long rssBytes, long heapBytes, int threads) {}
 
   private static final int MAX_PROCESSES = 100_000;
+  /** Longer than the README's native trim interval (5 s), so one trim falls in it. */
+  private static final Duration SETTLE = Duration.ofSeconds(6);
   private static final int MAX_FDS_PER_PROCESS = 300_000;
 
   private final long pid;
@@ -84,6 +86,9 @@ final class ServerProbe {
       fullGc();
     }
     long heap = heapBytes(collectFirst && !jvm);
+    if (collectFirst) {
+      settle();
+    }
     long cpu = -1;
     long rss = -1;
     int threads = -1;
@@ -129,6 +134,19 @@ final class ServerProbe {
   static long ownCpuNanos() {
     long ticks = cpuTicks(ProcessHandle.current().pid());
     return ticks < 0 ? -1 : ticks * NANOS_PER_TICK;
+  }
+
+  /**
+   * A pause between a full collection and reading RSS: what the collection freed is not given
+   * back to the OS at once (glibc keeps freed native memory until a trim, V8 shrinks its
+   * spaces lazily), and an operator reads a process seconds later, not that microsecond.
+   */
+  private static void settle() {
+    try {
+      Thread.sleep(SETTLE.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void fullGc() {
