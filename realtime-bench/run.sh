@@ -140,14 +140,16 @@ protocol=realtime
 api_port=
 case $server in
   jetty|undertow)
-    # the README's flags: the heap flags, and G1's refinement threshold where the JVM has
-    # the flag (JDK 17-19, docs/BENCHMARKS.md); flags in
-    # SERVER_JAVA_OPTS come later and win (-XX:MaxHeapFreeRatio=70 for G1's default sizing,
-    # -XX:G1ConcRefinementGreenZone=<GC threads> for its default start: one buffer per GC thread)
-    refinement=
-    "$server_java" -XX:+PrintFlagsFinal -version 2>/dev/null | grep -q ' G1ConcRefinementGreenZone ' \
-      && refinement=" -XX:G1ConcRefinementGreenZone=1024"
-    server_flags="$heap_flags$refinement ${SERVER_JAVA_OPTS:-}"
+    # the README's flags: the heap flags, G1's refinement threshold where the JVM has the flag
+    # (JDK 17-19), the native heap trim where it is a product flag (docs/BENCHMARKS.md); flags
+    # in SERVER_JAVA_OPTS come later and win (-XX:MaxHeapFreeRatio=70 for G1's default sizing,
+    # -XX:G1ConcRefinementGreenZone=<GC threads> for its default start: one buffer per GC
+    # thread, -XX:TrimNativeHeapInterval=0 for no trim)
+    jvm_flags=$("$server_java" -XX:+PrintFlagsFinal -version 2>/dev/null)
+    refinement= trim=
+    grep -q ' G1ConcRefinementGreenZone ' <<<"$jvm_flags" && refinement=" -XX:G1ConcRefinementGreenZone=1024"
+    grep -q ' TrimNativeHeapInterval .*{product}' <<<"$jvm_flags" && trim=" -XX:TrimNativeHeapInterval=5000"
+    server_flags="$heap_flags$refinement$trim ${SERVER_JAVA_OPTS:-}"
     # the recorder's own start-up costs a second of CPU: pay it at launch, not in the window
     [[ ${JFR:-0} == 1 ]] && server_flags="$server_flags -XX:StartFlightRecording=name=launch,settings=default,maxage=1m"
     jvm_node "$server" "$server_log"
