@@ -48,7 +48,7 @@ load_jar=$bench/target/benchmarks.jar
 heap=${SERVER_HEAP:-1g}
 server_java=${SERVER_JAVA:-java}
 # the README's heap flags: a heap that follows the connections held (issue 14)
-heap_flags="-Xms64m -Xmx$heap -XX:+UseG1GC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30"
+heap_flags="-Xms64m -Xmx$heap -XX:+UseG1GC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:G1PeriodicGCInterval=30000"
 max_run=${MAX_RUN:-240}
 prime=${PRIME_SECONDS:-5}
 # loopback only, fixed for the run: the tool mints tokens with the secret and publishes with the key
