@@ -148,7 +148,7 @@ case $server in
     jvm_flags=$("$server_java" -XX:+PrintFlagsFinal -version 2>/dev/null)
     refinement= trim=
     grep -q ' G1ConcRefinementGreenZone ' <<<"$jvm_flags" && refinement=" -XX:G1ConcRefinementGreenZone=1024"
-    grep -q ' TrimNativeHeapInterval .*{product}' <<<"$jvm_flags" && trim=" -XX:TrimNativeHeapInterval=5000"
+    grep -q ' TrimNativeHeapInterval .*{product}' <<<"$jvm_flags" && trim=" -XX:TrimNativeHeapInterval=30000"
     server_flags="$heap_flags$refinement$trim ${SERVER_JAVA_OPTS:-}"
     # the recorder's own start-up costs a second of CPU: pay it at launch, not in the window
     [[ ${JFR:-0} == 1 ]] && server_flags="$server_flags -XX:StartFlightRecording=name=launch,settings=default,maxage=1m"

@@ -33,7 +33,6 @@ final class ServerProbe {
   record Sample(long nanos, long cpuNanos, long rssBytes, long heapBytes, int threads) {}
 
   private static final int MAX_PROCESSES = 100_000;
-  /** Longer than the README's native trim interval (5 s), so one trim falls in it. */
   private static final Duration SETTLE = Duration.ofSeconds(6);
   private static final int MAX_FDS_PER_PROCESS = 300_000;
 
@@ -138,8 +137,9 @@ final class ServerProbe {
 
   /**
    * A pause between a full collection and reading RSS: what the collection freed is not given
-   * back to the OS at once (glibc keeps freed native memory until a trim, V8 shrinks its
-   * spaces lazily), and an operator reads a process seconds later, not that microsecond.
+   * back to the OS at once (G1 uncommits the heap it shrank after the pause, on its service
+   * thread, from 100 ms on; V8 shrinks its spaces lazily), and an operator reads a process
+   * seconds later, not that microsecond.
    */
   private static void settle() {
     try {
