@@ -7,10 +7,15 @@
 #
 #   realtime-bench/conn-memory.sh <jetty|undertow|bare-undertow> [connections, default 5000] [top classes, default 25]
 #
-# Environment: SERVER_JAVA_OPTS [run.sh's: -Xms64m -Xmx1g -XX:+UseG1GC -XX:MinHeapFreeRatio=10
-# -XX:MaxHeapFreeRatio=30] replaces the server's JVM flags;
+# Environment: SERVER_JAVA_OPTS [run.sh's heap flags: -Xms64m -Xmx1g -XX:+UseG1GC
+# -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:G1PeriodicGCInterval=30000; no native
+# trim, so the trimmed reading shows what glibc keeps] replaces the server's JVM flags;
 # REALTIME_* reach the server unchanged; ROOTS=1 records old-object samples with their paths to
-# GC roots (jfr print --events OldObjectSample <file>); RESULTS [<repo>/bench-results] gets the histograms.
+# GC roots (jfr print --events OldObjectSample <file>); RESULTS [<repo>/bench-results] gets the histograms;
+# UNFORCED=<s> first reads RSS and committed heap every 30 s for that long with no forced
+# collection (what a node left alone after a storm gives back by itself).
+# After the loaded histogram it also reads RSS 6 s later, and once more after
+# jcmd System.trim_native_heap: what G1 and glibc still had to give back.
 set -euo pipefail
 
 [[ $# -ge 1 ]] || { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 2; }
@@ -20,7 +25,7 @@ root=$(cd "$bench/.." && pwd)
 results=${RESULTS:-$root/bench-results}/memory
 server_jar=$root/realtime-app/target/realtime.jar
 load_jar=$bench/target/benchmarks.jar
-flags=${SERVER_JAVA_OPTS:--Xms64m -Xmx1g -XX:+UseG1GC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30}
+flags=${SERVER_JAVA_OPTS:--Xms64m -Xmx1g -XX:+UseG1GC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:G1PeriodicGCInterval=30000}
 # native memory by area (heap committed, thread stacks, direct buffers under Other)
 flags="$flags -XX:NativeMemoryTracking=summary"
 [[ ${ROOTS:-0} == 1 ]] && flags="$flags -XX:StartFlightRecording=name=roots,settings=profile,jdk.OldObjectSample#cutoff=infinity"
@@ -83,7 +88,8 @@ rss_before=$(rss) threads_before=$(threads)
 # the connect phase recorded: what the server allocates per handshake, and where
 jcmd "$pid" JFR.start name=connect settings=profile 'jdk.ThreadAllocationStatistics#period=1s' \
   filename="$results/$name.connect.jfr" >/dev/null
-run_load "$n" 40 >"$load_out" 2>&1 &
+unforced=${UNFORCED:-0}
+run_load "$n" $((40 + unforced)) >"$load_out" 2>&1 &
 load_pid=$!
 for _ in $(seq 1 1200); do # 120 s
   grep -q ' ready, ' "$load_out" 2>/dev/null && break
@@ -94,16 +100,26 @@ ready=$(sed -n 's/.*load: \([0-9]*\) ready.*/\1/p' "$load_out" | head -1)
 [[ -n $ready && $ready -gt 0 ]] || { echo "conn-memory.sh: nothing connected" >&2; cat "$load_out" >&2; exit 1; }
 sleep 3 # let the last upgrades settle
 jcmd "$pid" JFR.stop name=connect >/dev/null
+heap_committed() { jcmd "$pid" VM.native_memory summary | sed -n 's/.*Java Heap (reserved=[0-9]*KB, committed=\([0-9]*\)KB.*/\1/p'; }
+for ((t = 0; t < unforced; t += 30)); do
+  echo "unforced +${t}s: rss_kb=$(rss) heap_committed_kb=$(heap_committed)"
+  sleep 30
+done
 histogram "$results/$name.after.histo"
 if [[ ${ROOTS:-0} == 1 ]]; then # what keeps sampled old objects alive (the flags need a recorder)
   jcmd "$pid" JFR.dump name=roots path-to-gc-roots=true filename="$results/$name.roots.jfr" >/dev/null
 fi
 rss_after=$(rss) threads_after=$(threads)
+sleep 6
+rss_settled=$(rss)
+jcmd "$pid" System.trim_native_heap >/dev/null
+rss_trimmed=$(rss)
 wait "$load_pid" || true
 load_pid=
 
 echo "server=$server connections=$ready flags=\"$flags\""
 echo "rss_kb: $rss_before -> $rss_after ($(( (rss_after - rss_before) * 1024 / ready )) B per connection); threads: $threads_before -> $threads_after"
+echo "rss_kb after the collection: $rss_after, 6 s later: $rss_settled, after a native trim: $rss_trimmed"
 # per class: instances and bytes after minus before, per connection, largest first
 awk -v n="$ready" -v top="$top" '
   FNR == 1 { file++ }
