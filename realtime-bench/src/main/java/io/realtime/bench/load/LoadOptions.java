@@ -240,7 +240,7 @@ public record LoadOptions(
     FLAGS.put("drain", "seconds to wait for outstanding deliveries after publishing (default 5)");
     FLAGS.put("max-messages", "cap on messages published (default 10000000)");
     FLAGS.put("seed", "random seed for target choice (default 1)");
-    FLAGS.put("gc", "full GC in the server before memory samples (default true)");
+    FLAGS.put("gc", "full GC in the server before memory samples, read 6 s later (default true)");
     FLAGS.put("max-run", "hard cap on the whole run in seconds (default warmup+duration+120)");
     FLAGS.put("json-only", "print only the JSON line (default false)");
     FLAGS.put("label", "free text copied into the report, e.g. the server's name");

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * heap from its {@code /metrics} (the sum of {@code jvm_memory_used_bytes{area="heap"}} for
  * the JVM, {@code nodejs_heap_size_used_bytes} for the node servers). Before a memory sample it
  * can run a full collection: {@code jcmd <pid> GC.run} for a JVM, {@code /metrics?gc=1} for the
- * node servers (started with {@code --expose-gc}).
+ * node servers (started with {@code --expose-gc}), and then reads memory 6 s later.
  *
  * <p>The pid comes from a flag or from the listening port: the socket's inode in
  * {@code /proc/net/tcp[6]}, then the process holding it among {@code /proc/<pid>/fd}. Without
@@ -33,8 +33,8 @@ final class ServerProbe {
   record Sample(long nanos, long cpuNanos, long rssBytes, long heapBytes, int threads) {}
 
   private static final int MAX_PROCESSES = 100_000;
-  private static final Duration SETTLE = Duration.ofSeconds(6);
   private static final int MAX_FDS_PER_PROCESS = 300_000;
+  private static final Duration SETTLE = Duration.ofSeconds(6);
 
   private final long pid;
   private final URI health;
