@@ -313,6 +313,16 @@ public final class BenchSocket implements Session.Listener.AutoDemanding {
     return expected.cardinality();
   }
 
+  /** Which of {@link #missing()} they are, with the socket's window and state, for a report. */
+  synchronized String missingText() {
+    int to = Math.min(lastSeq, ledger.peekSeq(group));
+    BitSet expected = ledger.accepted(group, firstSeq, Math.max(firstSeq, to));
+    expected.andNot(received.get(firstSeq, Math.max(firstSeq, to)));
+    return "socket " + index + " group " + group + " missed " + expected + " of [" + firstSeq
+        + ", " + (lastSeq == Integer.MAX_VALUE ? "end" : lastSeq) + ") with " + ledger.peekSeq(group)
+        + " published, " + state;
+  }
+
   /** Deliveries whose sequence the server never accepted (the POST failed or timed out). */
   synchronized long unacknowledged(BitSet acceptedInGroup) {
     BitSet extra = (BitSet) received.clone();

@@ -109,6 +109,7 @@ public final class LoadMain {
           : publish(o, plan, ledger, fleet, probe, hardDeadline, progress);
 
       fleet.closeAll(Math.min(hardDeadline, System.nanoTime() + CLOSE_WAIT.toNanos()));
+      reportMissing(fleet, progress);
       return report(o, probe, fleet, ledger, baseline, phase, connected, connectSeconds,
           beforeConnect, afterConnect, started, connectCut || phase.cutShort(), loadBefore);
     }
@@ -307,6 +308,17 @@ public final class LoadMain {
         baseline.threads(), loaded.threads(), o.gc());
     return new LoadReport(run, connections, publishing, deliveries,
         LoadReport.Latency.of(ledger.latency()), cpu, memory);
+  }
+
+  /** Names the first sockets that missed deliveries: which numbers, and in what state. */
+  private static void reportMissing(Fleet fleet, PrintStream progress) {
+    int named = 0;
+    for (BenchSocket s : fleet.sockets()) {
+      if (named < 10 && s.missing() > 0) {
+        progress.printf("realtime-load: missing: %s%n", s.missingText());
+        named++;
+      }
+    }
   }
 
   /** Growth per connection open at the loaded sample. */
