@@ -52,7 +52,7 @@ public final class BenchSocket implements Session.Listener.AutoDemanding {
   private final BitSet received = new BitSet();
   private int firstSeq;
   private int lastSeq = Integer.MAX_VALUE;
-  private int leaveWaitingFor; // deliveries still expected before a requested leave closes
+  private BitSet awaited; // from firstSeq: what a requested leave still waits for; null before
 
   /**
    * @param countsFromZero the socket will be ready before the first publish, so it expects
@@ -187,7 +187,11 @@ public final class BenchSocket implements Session.Listener.AutoDemanding {
       if (!duplicate) {
         received.set(read.seq());
         leaveNow = state == State.LEAVING && read.seq() >= firstSeq && read.seq() < lastSeq
-            && --leaveWaitingFor == 0;
+            && awaited.get(read.seq() - firstSeq);
+        if (leaveNow) {
+          awaited.clear(read.seq() - firstSeq);
+          leaveNow = awaited.isEmpty();
+        }
       }
     }
     if (duplicate) {
@@ -213,10 +217,9 @@ public final class BenchSocket implements Session.Listener.AutoDemanding {
       }
       state = State.LEAVING;
       lastSeq = Math.max(firstSeq, lastSeqExclusive);
-      BitSet outstanding = ledger.accepted(group, firstSeq, lastSeq);
-      outstanding.andNot(received.get(firstSeq, lastSeq));
-      leaveWaitingFor = outstanding.cardinality();
-      waiting = leaveWaitingFor;
+      awaited = ledger.accepted(group, firstSeq, lastSeq);
+      awaited.andNot(received.get(firstSeq, lastSeq));
+      waiting = awaited.cardinality();
     }
     ledger.left(group);
     if (waiting == 0) {

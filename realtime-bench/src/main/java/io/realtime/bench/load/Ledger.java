@@ -23,7 +23,8 @@ import org.HdrHistogram.Histogram;
  * loopback, and the client's frame parse; it does not cover time a paced send waited for a
  * free in-flight slot (that shows as a publish rate below the target instead).
  *
- * <p>Thread-safe: counters are atomic; each group's accepted set is guarded by itself; each
+ * <p>Thread-safe: counters are atomic; each group's accepted set is guarded by itself, and so
+ * is its in-flight set together with its next number (taking a number puts it in flight); each
  * receiving thread records latency into its own histogram, merged by {@link #latency()} once
  * deliveries have stopped.
  */
@@ -90,12 +91,20 @@ final class Ledger {
 
   /** The next sequence number of {@code group}; sequence numbers fit an int (BitSet index). */
   int nextSeq(int group) {
-    long seq = nextSeq[group].getAndIncrement();
+    long seq;
+    if (inFlight.isEmpty()) {
+      seq = nextSeq[group].getAndIncrement();
+    } else {
+      ConcurrentSkipListSet<Long> unanswered = inFlight.get(group);
+      // numbered and in flight at once: a leave that saw the number but not yet the set would
+      // stop waiting for this message, which would then count as missing
+      synchronized (unanswered) {
+        seq = nextSeq[group].getAndIncrement();
+        unanswered.add(seq);
+      }
+    }
     if (seq > Integer.MAX_VALUE - 1) {
       throw new IllegalStateException("sequence space of group " + group + " exhausted");
-    }
-    if (!inFlight.isEmpty()) {
-      inFlight.get(group).add(seq);
     }
     return (int) seq;
   }
@@ -110,8 +119,13 @@ final class Ledger {
     if (inFlight.isEmpty()) {
       throw new IllegalStateException("in-flight tracking is off");
     }
-    long next = nextSeq[group].get();
-    Long first = inFlight.get(group).ceiling(Long.MIN_VALUE); // null when none is in flight
+    ConcurrentSkipListSet<Long> unanswered = inFlight.get(group);
+    long next;
+    Long first;
+    synchronized (unanswered) { // see nextSeq; answers only ever raise the result
+      next = nextSeq[group].get();
+      first = unanswered.ceiling(Long.MIN_VALUE); // null when none is in flight
+    }
     return (int) Math.min(first != null ? first : next, next);
   }
 
